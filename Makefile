@@ -1,0 +1,17 @@
+# The two commands a new user runs: `make demo` and `make test`.
+PYTHON ?= python3
+DEMO_CONFIG ?= configs/baselines/fcn_r18-4ch_demo.py
+DEMO_WORK_DIR ?= work_dirs/demo
+
+.PHONY: install demo test
+
+install:
+	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
+	@$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements/tests.txt
+	@$(PYTHON) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+
+demo: install
+	$(PYTHON) tools/run_demo.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
+
+test: install
+	$(PYTHON) -m pytest tests -q

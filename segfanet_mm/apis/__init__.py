@@ -1,0 +1,3 @@
+from .config_utils import enable_amp, load_config
+
+__all__ = ['enable_amp', 'load_config']

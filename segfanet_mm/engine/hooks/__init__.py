@@ -1,0 +1,3 @@
+from .save_fusion_results_hook import SaveFusionResultsHook
+
+__all__ = ['SaveFusionResultsHook']

@@ -1,0 +1,3 @@
+from .data_preprocessor import IVFDataPreProcessor
+
+__all__ = ['IVFDataPreProcessor']

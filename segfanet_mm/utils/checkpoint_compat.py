@@ -1,0 +1,116 @@
+"""Safe checkpoint loading for mmengine on torch >= 2.6.
+
+torch 2.6 made ``torch.load(weights_only=True)`` the default. mmengine 0.10.7
+checkpoints carry, besides tensors, the message hub state (``HistoryBuffer``
+objects holding numpy arrays and scalars), which the restricted unpickler
+refuses, so ``--resume``, ``load_from`` and ``tools/test.py`` all fail.
+
+Rather than turning the restricted unpickler off (which would let any
+checkpoint run code on load), we allow-list exactly the classes that
+mmengine's Runner writes and route mmengine's local/HTTP loaders through
+:func:`safe_torch_load`. A checkpoint whose pickle references anything else is
+refused with an error that names the file and the opt-in for trusted files:
+the environment variable ``SEGFANET_TRUST_CHECKPOINTS=1``.
+"""
+import io
+import os
+import os.path as osp
+import pickle
+from typing import Any, Callable, List, Optional, Union
+
+import numpy as np
+import torch
+
+TRUST_ENV = 'SEGFANET_TRUST_CHECKPOINTS'
+
+
+def _history_buffer_getattr(owner: Any, name: str) -> Any:
+    """The only ``getattr`` an mmengine checkpoint needs.
+
+    ``HistoryBuffer`` pickles its statistics methods as
+    ``getattr(HistoryBuffer, 'mean')`` and so on; anything else is refused
+    rather than handing the unpickler a general attribute lookup.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+    allowed = {'min', 'max', 'current', 'mean'}
+    allowed.update(HistoryBuffer._statistics_methods)
+    if owner is HistoryBuffer and name in allowed:
+        return getattr(owner, name)
+    raise pickle.UnpicklingError(
+        f'checkpoint asks for attribute {name!r} of {owner!r}, which is not '
+        'part of mmengine training state')
+
+
+def _mmengine_safe_globals() -> List[Any]:
+    """Classes and functions an mmengine Runner checkpoint may reference."""
+    from mmengine.logging.history_buffer import HistoryBuffer
+    numpy_core = getattr(np, '_core', None) or np.core
+    dtype_classes = [
+        type(np.dtype(name))
+        for name in ('bool', 'int8', 'int16', 'int32', 'int64', 'uint8',
+                     'uint16', 'uint32', 'uint64', 'float16', 'float32',
+                     'float64')
+    ]
+    return [
+        HistoryBuffer,
+        (_history_buffer_getattr, 'builtins.getattr'),
+        numpy_core.multiarray._reconstruct,
+        numpy_core.multiarray.scalar,
+        np.ndarray,
+        np.dtype,
+        *dtype_classes,
+    ]
+
+
+def trusted_by_environment() -> bool:
+    """Whether the user opted in to full unpickling of checkpoints."""
+    return os.environ.get(TRUST_ENV, '') in ('1', 'true', 'True', 'yes')
+
+
+def safe_torch_load(source: Union[str, io.IOBase],
+                    map_location: Optional[Union[str, Callable]] = None,
+                    name: Optional[str] = None) -> Any:
+    """``torch.load`` with the restricted unpickler and a clear refusal.
+
+    Args:
+        source: a path or a file-like object holding the checkpoint.
+        map_location: passed to :func:`torch.load`.
+        name: how to name the checkpoint in errors (defaults to the path).
+    """
+    name = name or (source if isinstance(source, str) else 'checkpoint')
+    if trusted_by_environment():
+        return torch.load(source, map_location=map_location,
+                          weights_only=False)
+    try:
+        with torch.serialization.safe_globals(_mmengine_safe_globals()):
+            return torch.load(source, map_location=map_location,
+                              weights_only=True)
+    except pickle.UnpicklingError as err:
+        raise pickle.UnpicklingError(
+            f'Refused to load checkpoint {name}: it contains pickled objects '
+            'that are not plain weights or mmengine training state, and '
+            'unpickling them could run arbitrary code. If you trust this '
+            f'file, set the environment variable {TRUST_ENV}=1 and retry. '
+            f'(torch said: {str(err).splitlines()[0]})') from None
+
+
+def register_safe_checkpoint_loaders() -> None:
+    """Route mmengine's local and HTTP checkpoint schemes through
+    :func:`safe_torch_load` (mmengine's own extension point)."""
+    from mmengine.fileio import FileClient
+    from mmengine.runner.checkpoint import CheckpointLoader
+
+    @CheckpointLoader.register_scheme(prefixes='', force=True)
+    def load_from_local(filename: str, map_location=None) -> Any:
+        filename = osp.expanduser(filename)
+        if not osp.isfile(filename):
+            raise FileNotFoundError(f'{filename} can not be found.')
+        return safe_torch_load(filename, map_location)
+
+    @CheckpointLoader.register_scheme(
+        prefixes=('http://', 'https://'), force=True)
+    def load_from_http(filename: str, map_location=None,
+                       model_dir=None) -> Any:
+        file_client = FileClient.infer_client(uri=filename)
+        buffer = io.BytesIO(file_client.get(filename))
+        return safe_torch_load(buffer, map_location, name=filename)

@@ -1,0 +1,75 @@
+"""Shared test fixtures: paths, generated pairs, and the shared data sets."""
+import os
+import os.path as osp
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+import segfanet_mm  # noqa: E402,F401
+
+
+def shared_data_dir() -> Path:
+    """``../shared/data`` beside the checkout (or $SEGFANET_SHARED_DATA)."""
+    env = os.environ.get('SEGFANET_SHARED_DATA')
+    return Path(env) if env else REPO_ROOT.parent / 'shared' / 'data'
+
+
+@pytest.fixture
+def shared_data():
+    """Path to the research data sets; skips the test when absent."""
+    root = shared_data_dir()
+    if not root.is_dir():
+        pytest.skip(f'shared data not found at {root}')
+    return root
+
+
+def write_pair_folder(root: str, stems, size=(40, 56), with_ann=True,
+                      num_classes=3, seed=0) -> str:
+    """Write small random pairs as ``root/{vis,ir,ann}/<stem>.png``."""
+    rng = np.random.default_rng(seed)
+    h, w = size
+    for folder in ('vis', 'ir') + (('ann', ) if with_ann else ()):
+        os.makedirs(osp.join(root, folder), exist_ok=True)
+    for stem in stems:
+        cv2.imwrite(
+            osp.join(root, 'vis', stem + '.png'),
+            rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
+        cv2.imwrite(
+            osp.join(root, 'ir', stem + '.png'),
+            rng.integers(0, 256, (h, w), dtype=np.uint8))
+        if with_ann:
+            cv2.imwrite(
+                osp.join(root, 'ann', stem + '.png'),
+                rng.integers(0, num_classes, (h, w), dtype=np.uint8))
+    return root
+
+
+@pytest.fixture
+def make_pair_folder():
+    """The :func:`write_pair_folder` factory, for tests needing variants."""
+    return write_pair_folder
+
+
+@pytest.fixture
+def pair_folder(tmp_path):
+    return write_pair_folder(str(tmp_path / 'pairs'), ['a', 'b', 'c'])
+
+
+@pytest.fixture(scope='session')
+def demo_root():
+    """The built-in demo data set, generated once under data/demo."""
+    from segfanet_mm.datasets import write_demo_dataset
+    return write_demo_dataset(str(REPO_ROOT / 'data' / 'demo'))
+
+
+@pytest.fixture(autouse=True, scope='session')
+def mmseg_default_scope():
+    """Registries resolve names in mmseg's scope, as inside a Runner."""
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmseg')
