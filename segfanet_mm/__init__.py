@@ -9,10 +9,12 @@ import warnings
 
 warnings.filterwarnings('ignore', message='.*torch.jit.script.*deprecated')
 
-from .utils import (install_mmcv_ops_placeholder,  # noqa: E402
-                    patch_cpu_distributed, register_safe_checkpoint_loaders)
+from .utils import (install_atomic_checkpoints,  # noqa: E402
+                    install_mmcv_ops_placeholder, patch_cpu_distributed,
+                    register_safe_checkpoint_loaders)
 
 install_mmcv_ops_placeholder()
+install_atomic_checkpoints()
 register_safe_checkpoint_loaders()
 patch_cpu_distributed()
 

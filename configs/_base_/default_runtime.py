@@ -13,3 +13,10 @@ log_level = 'INFO'
 load_from = None
 resume = False
 randomness = dict(seed=0)
+# A NaN/inf loss stops training with the iteration and loss term named
+# (action='skip' drops such steps instead and logs how many).
+# RNGStateHook makes --resume continue the random stream it stopped at.
+custom_hooks = [
+    dict(type='NonFiniteLossHook', action='raise'),
+    dict(type='RNGStateHook')
+]

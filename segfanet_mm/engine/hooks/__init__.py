@@ -1,3 +1,8 @@
+from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
+from .rng_state_hook import RNGStateHook
 from .save_fusion_results_hook import SaveFusionResultsHook
 
-__all__ = ['SaveFusionResultsHook']
+__all__ = [
+    'NonFiniteLossError', 'NonFiniteLossHook', 'RNGStateHook',
+    'SaveFusionResultsHook'
+]
