@@ -15,8 +15,11 @@ resume = False
 randomness = dict(seed=0)
 # A NaN/inf loss stops training with the iteration and loss term named
 # (action='skip' drops such steps instead and logs how many).
-# RNGStateHook makes --resume continue the random stream it stopped at.
+# RNGStateHook makes --resume continue the random stream it stopped at;
+# FusionVisualizationHook writes IR | visible | fused | prediction | label
+# panels of every 4th validation/test batch to the vis backends.
 custom_hooks = [
     dict(type='NonFiniteLossHook', action='raise'),
-    dict(type='RNGStateHook')
+    dict(type='RNGStateHook'),
+    dict(type='FusionVisualizationHook', interval=4),
 ]

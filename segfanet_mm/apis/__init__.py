@@ -1,3 +1,8 @@
 from .config_utils import enable_amp, load_config
+from .inference import (FusionResult, fuse_pair, init_fusion_model,
+                        result_from_sample, stack_pair, to_uint8_image)
 
-__all__ = ['enable_amp', 'load_config']
+__all__ = [
+    'enable_amp', 'load_config', 'FusionResult', 'fuse_pair',
+    'init_fusion_model', 'result_from_sample', 'stack_pair', 'to_uint8_image'
+]

@@ -1,3 +1,7 @@
+from .backbones import *  # noqa: F401,F403
 from .data_preprocessor import IVFDataPreProcessor
+from .heads import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from .segmentors import *  # noqa: F401,F403
 
 __all__ = ['IVFDataPreProcessor']

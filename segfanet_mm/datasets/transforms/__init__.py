@@ -1,10 +1,12 @@
 from .augmentation import IVFRandomCrop, VisiblePhotoMetricDistortion
 from .formatting import PackIVFInputs
-from .image_io import ImageReadError, load_infrared, load_visible
+from .image_io import (ImageReadError, image_stem, load_infrared,
+                       load_visible, to_infrared, to_visible)
 from .loading import LoadIRVisPair, LoadIVFAnnotations
 
 __all__ = [
     'IVFRandomCrop', 'VisiblePhotoMetricDistortion', 'PackIVFInputs',
-    'ImageReadError', 'load_infrared', 'load_visible', 'LoadIRVisPair',
+    'ImageReadError', 'image_stem', 'load_infrared', 'load_visible',
+    'to_infrared', 'to_visible', 'LoadIRVisPair',
     'LoadIVFAnnotations'
 ]

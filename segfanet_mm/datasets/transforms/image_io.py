@@ -86,24 +86,29 @@ def _to_uint8(img: np.ndarray, path: str, stretch: bool) -> np.ndarray:
     return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
 
-def load_visible(path: str, backend_args: Optional[dict] = None) -> np.ndarray:
-    """Read a visible image as H x W x 3 uint8 RGB (see module docstring)."""
-    img = read_image_bytes(path, backend_args)
+def to_visible(img: np.ndarray, name: str = 'visible image') -> np.ndarray:
+    """Convert a decoded visible image to H x W x 3 uint8 RGB.
+
+    ``name`` identifies the source in errors (a path or 'array').
+    """
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
     if img.ndim == 2:
         img = np.repeat(img[..., None], 3, axis=2)
     elif img.ndim != 3 or img.shape[2] not in (3, 4):
         raise ImageReadError(
-            f'{path}: visible image must have 1, 3 or 4 channels, got shape '
+            f'{name}: visible image must have 1, 3 or 4 channels, got shape '
             f'{img.shape}')
-    return np.ascontiguousarray(_to_uint8(img[..., :3], path, stretch=False))
+    return np.ascontiguousarray(_to_uint8(img[..., :3], name, stretch=False))
 
 
-def load_infrared(path: str,
-                  backend_args: Optional[dict] = None) -> np.ndarray:
-    """Read an infrared image as H x W uint8 (see module docstring)."""
-    img = read_image_bytes(path, backend_args)
+def load_visible(path: str, backend_args: Optional[dict] = None) -> np.ndarray:
+    """Read a visible image as H x W x 3 uint8 RGB (see module docstring)."""
+    return to_visible(read_image_bytes(path, backend_args), path)
+
+
+def to_infrared(img: np.ndarray, name: str = 'infrared image') -> np.ndarray:
+    """Convert a decoded infrared image to H x W uint8 (see module doc)."""
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
     if img.ndim == 3 and img.shape[2] in (3, 4):
@@ -112,9 +117,15 @@ def load_infrared(path: str,
                if img.dtype == np.uint8 else luma)
     elif img.ndim != 2:
         raise ImageReadError(
-            f'{path}: infrared image must have 1 or 3 channels, got shape '
+            f'{name}: infrared image must have 1 or 3 channels, got shape '
             f'{img.shape}')
-    return _to_uint8(img, path, stretch=True)
+    return _to_uint8(img, name, stretch=True)
+
+
+def load_infrared(path: str,
+                  backend_args: Optional[dict] = None) -> np.ndarray:
+    """Read an infrared image as H x W uint8 (see module docstring)."""
+    return to_infrared(read_image_bytes(path, backend_args), path)
 
 
 def image_stem(path: str) -> str:

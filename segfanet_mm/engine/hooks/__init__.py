@@ -1,8 +1,9 @@
+from .fusion_visualization_hook import FusionVisualizationHook
 from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .rng_state_hook import RNGStateHook
 from .save_fusion_results_hook import SaveFusionResultsHook
 
 __all__ = [
-    'NonFiniteLossError', 'NonFiniteLossHook', 'RNGStateHook',
-    'SaveFusionResultsHook'
+    'FusionVisualizationHook', 'NonFiniteLossError', 'NonFiniteLossHook',
+    'RNGStateHook', 'SaveFusionResultsHook'
 ]

@@ -9,15 +9,9 @@ import torch
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
+from ...apis.inference import to_uint8_image
 from ...datasets.transforms.image_io import image_stem
 from ...utils.atomic_io import atomic_imwrite
-
-
-def to_uint8_image(data: torch.Tensor) -> np.ndarray:
-    """(C, H, W) float in [0, 1] -> H x W (x C) uint8, rounded."""
-    arr = data.detach().float().clamp(0, 1).mul(255).round().byte().cpu()
-    arr = arr.numpy()
-    return arr[0] if arr.shape[0] == 1 else arr.transpose(1, 2, 0)
 
 
 @HOOKS.register_module()

@@ -1,0 +1,7 @@
+# SegFANet-S on the built-in synthetic demo data (3 classes), CPU-sized.
+_base_ = [
+    './_base_/models/segfanet.py', './_base_/datasets/demo.py',
+    './_base_/default_runtime.py', './_base_/schedules/schedule_demo.py'
+]
+custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
+model = dict(decode_head=dict(num_classes=3))

@@ -1,0 +1,156 @@
+"""Python API: load a SegFANet model and fuse image pairs.
+
+    >>> from segfanet_mm.apis import init_fusion_model, fuse_pair
+    >>> model = init_fusion_model('configs/segfanet_demo.py', 'model.pth')
+    >>> result = fuse_pair(model, 'ir.png', 'vis.png')
+    >>> result.fused.shape, result.fused_rgb.shape, result.seg.shape
+"""
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from mmseg.registry import DATASETS, MODELS
+from mmseg.structures import SegDataSample
+from torch import nn
+
+from ..datasets.transforms.image_io import (ImageReadError, load_infrared,
+                                            load_visible, to_infrared,
+                                            to_visible)
+
+ImageLike = Union[str, Path, np.ndarray]
+
+
+@dataclass
+class FusionResult:
+    """Fused outputs at the input's size.
+
+    Attributes:
+        fused: H x W uint8 fused luminance.
+        fused_rgb: H x W x 3 uint8 RGB: fused luminance with the visible
+            image's chrominance (BT.601 YCbCr).
+        seg: H x W uint8 predicted class indices (None for a fusion-only
+            model).
+    """
+    fused: np.ndarray
+    fused_rgb: np.ndarray
+    seg: Optional[np.ndarray]
+
+
+def to_uint8_image(data: torch.Tensor) -> np.ndarray:
+    """(C, H, W) float in [0, 1] -> H x W (x C) uint8, rounded."""
+    arr = data.detach().float().clamp(0, 1).mul(255).round().byte().cpu()
+    arr = arr.numpy()
+    return arr[0] if arr.shape[0] == 1 else arr.transpose(1, 2, 0)
+
+
+def result_from_sample(sample: SegDataSample) -> FusionResult:
+    """Turn a predicted data sample into :class:`FusionResult` images."""
+    if 'pred_fused' not in sample:
+        raise ValueError('the model predicts no fused image (pred_fused); '
+                         'use a SegFANet config')
+    seg = sample.pred_sem_seg.data[0].to(torch.uint8).cpu().numpy() \
+        if 'pred_sem_seg' in sample else None
+    return FusionResult(
+        fused=to_uint8_image(sample.pred_fused.data),
+        fused_rgb=to_uint8_image(sample.pred_fused_rgb.data),
+        seg=seg)
+
+
+def _dataset_meta_from_config(config: Config) -> Optional[dict]:
+    """Classes and palette of the config's test data set class."""
+    dataset = config.get('test_dataloader', {}).get('dataset', {})
+    dataset_cls = DATASETS.get(dataset.get('type', ''))
+    meta = dict(getattr(dataset_cls, 'METAINFO', {}))
+    meta.update(dataset.get('metainfo') or {})
+    return meta or None
+
+
+def init_fusion_model(config: Union[str, Path, Config],
+                      checkpoint: Optional[str] = None,
+                      device: str = 'cpu',
+                      cfg_options: Optional[dict] = None) -> nn.Module:
+    """Build a model from a config and load a checkpoint, as mmseg's
+    ``init_model`` does, but also from a plain state dict (the released
+    weights carry no ``meta``): classes and palette then come from the
+    config's data set."""
+    if not isinstance(config, Config):
+        config = Config.fromfile(str(config))
+    if cfg_options:
+        config.merge_from_dict(cfg_options)
+    config.model.pretrained = None
+    config.model.train_cfg = None
+    init_default_scope(config.get('default_scope', 'mmseg'))
+    model = MODELS.build(config.model)
+    meta = None
+    if checkpoint is not None:
+        loaded = load_checkpoint(model, checkpoint, map_location='cpu')
+        meta = loaded.get('meta', {}).get('dataset_meta') if isinstance(
+            loaded, dict) else None
+    model.dataset_meta = meta or _dataset_meta_from_config(config)
+    model.cfg = config
+    return model.to(device).eval()
+
+
+def _read(image: ImageLike, infrared: bool, name: str) -> np.ndarray:
+    if isinstance(image, np.ndarray):
+        return to_infrared(image, name) if infrared else to_visible(
+            image, name)
+    path = str(image)
+    return load_infrared(path) if infrared else load_visible(path)
+
+
+def stack_pair(ir: ImageLike, vis: ImageLike) -> np.ndarray:
+    """Read/convert a pair and stack it as H x W x 4 uint8 (RGB, IR)."""
+    ir_name = str(ir) if not isinstance(ir, np.ndarray) else 'infrared array'
+    vis_name = str(vis) if not isinstance(vis,
+                                          np.ndarray) else 'visible array'
+    ir_img, vis_img = _read(ir, True, ir_name), _read(vis, False, vis_name)
+    if ir_img.shape[:2] != vis_img.shape[:2]:
+        raise ImageReadError(
+            f'infrared/visible size mismatch: {ir_name} is '
+            f'{ir_img.shape[1]}x{ir_img.shape[0]} (WxH) but {vis_name} is '
+            f'{vis_img.shape[1]}x{vis_img.shape[0]}')
+    return np.concatenate([vis_img, ir_img[..., None]], axis=2)
+
+
+def use_tiles_if_large(model: nn.Module, height: int, width: int,
+                       tile: Optional[int]) -> None:
+    """Switch to sliding-window inference (``tile`` x ``tile`` windows, 1/4
+    overlap) when the image exceeds ``tile``; whole-image otherwise."""
+    if tile and max(height, width) > tile:
+        stride = max(1, tile * 3 // 4)
+        model.test_cfg = dict(mode='slide', crop_size=(tile, tile),
+                              stride=(stride, stride))
+    else:
+        model.test_cfg = dict(mode='whole')
+
+
+@torch.no_grad()
+def fuse_pair(model: nn.Module,
+              ir: ImageLike,
+              vis: ImageLike,
+              tile: Optional[int] = 1024) -> FusionResult:
+    """Fuse one infrared/visible pair (paths or numpy arrays).
+
+    Arrays follow the file conventions: visible RGB (or grey/RGBA), infrared
+    grey (or 3-channel grey, or 16-bit). Images larger than ``tile`` on a
+    side are fused in overlapping tiles, so memory stays bounded.
+    """
+    pair = stack_pair(ir, vis)
+    height, width = pair.shape[:2]
+    use_tiles_if_large(model, height, width, tile)
+    sample = SegDataSample(
+        metainfo=dict(
+            ori_shape=(height, width),
+            img_shape=(height, width),
+            pad_shape=(height, width),
+            img_path=str(vis) if not isinstance(vis, np.ndarray) else None))
+    inputs = torch.from_numpy(np.ascontiguousarray(pair.transpose(2, 0, 1)))
+    model.eval()
+    sample = model.test_step(dict(inputs=[inputs], data_samples=[sample]))[0]
+    return result_from_sample(sample)

@@ -1,0 +1,3 @@
+from .segfanet import SegFANet
+
+__all__ = ['SegFANet']

@@ -1,0 +1,52 @@
+"""Side-by-side panels that show what a fusion model does to one pair."""
+from typing import Optional, Sequence
+
+import cv2
+import numpy as np
+
+
+def colorize(seg: np.ndarray, palette: Sequence[Sequence[int]]) -> np.ndarray:
+    """Class indices (H x W) -> RGB using ``palette``; 255 (ignore) white."""
+    table = np.zeros((256, 3), np.uint8)
+    table[255] = 255
+    table[:len(palette)] = np.asarray(palette, np.uint8)[:256]
+    return table[seg.astype(np.uint8)]
+
+
+def _label(tile: np.ndarray, text: str) -> np.ndarray:
+    tile = tile.copy()
+    cv2.putText(tile, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                (0, 0, 0), 3, cv2.LINE_AA)
+    cv2.putText(tile, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                (255, 255, 255), 1, cv2.LINE_AA)
+    return tile
+
+
+def make_panel(ir: np.ndarray,
+               vis: np.ndarray,
+               fused_rgb: Optional[np.ndarray] = None,
+               pred: Optional[np.ndarray] = None,
+               gt: Optional[np.ndarray] = None,
+               palette: Sequence[Sequence[int]] = ((0, 0, 0), ),
+               height: int = 0) -> np.ndarray:
+    """IR | visible | fused | prediction | ground truth, as one RGB image.
+
+    Missing parts are left out. ``ir`` is H x W, the others H x W x 3 RGB or
+    H x W class maps. ``height`` > 0 rescales every tile to that height.
+    """
+    tiles = [('infrared', np.repeat(ir[..., None], 3, axis=2)),
+             ('visible', vis)]
+    if fused_rgb is not None:
+        tiles.append(('fused', fused_rgb))
+    if pred is not None:
+        tiles.append(('prediction', colorize(pred, palette)))
+    if gt is not None:
+        tiles.append(('ground truth', colorize(gt, palette)))
+    out = []
+    for name, tile in tiles:
+        if height and tile.shape[0] != height:
+            width = round(tile.shape[1] * height / tile.shape[0])
+            tile = cv2.resize(tile, (width, height),
+                              interpolation=cv2.INTER_NEAREST)
+        out.append(_label(np.ascontiguousarray(tile, np.uint8), name))
+    return np.concatenate(out, axis=1)

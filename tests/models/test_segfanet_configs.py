@@ -1,0 +1,63 @@
+"""SegFANet configs: variants' sizes, ablations differ only where meant."""
+import pytest
+from mmengine.config import Config
+from mmseg.registry import MODELS
+
+
+def flat(d, prefix=''):
+    """{'a.b': value} view of nested dicts."""
+    out = {}
+    for key, value in d.items():
+        if isinstance(value, dict):
+            out.update(flat(value, f'{prefix}{key}.'))
+        else:
+            out[f'{prefix}{key}'] = value
+    return out
+
+
+def diff(a: Config, b: Config) -> set:
+    fa, fb = flat(a.to_dict()), flat(b.to_dict())
+    return {k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k)}
+
+
+def num_params(path: str) -> int:
+    model = MODELS.build(Config.fromfile(path).model)
+    return sum(p.numel() for p in model.parameters())
+
+
+def test_small_variant_size():
+    assert num_params('configs/segfanet_demo.py') <= 500_000
+
+
+@pytest.mark.parametrize('path', ['configs/segfanet_demo_noalign.py',
+                                  'configs/segfanet_demo_fusiononly.py'])
+def test_ablations_build_smaller(path):
+    assert num_params(path) < num_params('configs/segfanet_demo.py')
+
+
+def test_base_variant_size():
+    assert 10_000_000 <= num_params('configs/segfanet_b_demo.py') <= 30_000_000
+
+
+def test_ablations_differ_only_where_meant():
+    main = Config.fromfile('configs/segfanet_demo.py')
+    assert diff(main, Config.fromfile('configs/segfanet_demo_noalign.py')) \
+        == {'model.align_loss.loss_weight'}
+    assert diff(main, Config.fromfile('configs/segfanet_demo_fusiononly.py')) \
+        == {'model.align_loss.loss_weight', 'model.seg_loss_weight',
+            'model.fusion_head.semantic_injection',
+            'model_wrapper_cfg.type',
+            'model_wrapper_cfg.find_unused_parameters'}
+
+
+@pytest.mark.parametrize('path', [
+    'configs/segfanet_demo.py', 'configs/segfanet_demo_noalign.py',
+    'configs/segfanet_demo_fusiononly.py', 'configs/segfanet_b_demo.py'
+])
+def test_configs_import_the_plugin(path):
+    cfg = Config.fromfile(path)
+    assert cfg.custom_imports == dict(imports=['segfanet_mm'],
+                                      allow_failed_imports=False)
+    assert cfg.model.data_preprocessor.type == 'IVFDataPreProcessor'
+    assert cfg.model.data_preprocessor.std == [255.] * 4
+    assert cfg.model.decode_head.num_classes == 3
