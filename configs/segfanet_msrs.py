@@ -1,0 +1,8 @@
+# SegFANet-S on MSRS (thermal IR + RGB road scenes, 9 classes), 40k
+# iterations on GPU. Data: docs/datasets.md.
+_base_ = [
+    './_base_/models/segfanet.py', './_base_/datasets/msrs.py',
+    './_base_/default_runtime.py', './_base_/schedules/schedule_40k.py'
+]
+custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
+model = dict(decode_head=dict(num_classes=9))

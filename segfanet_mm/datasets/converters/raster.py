@@ -1,0 +1,115 @@
+"""Reading source rasters and mapping their labels, for the converters.
+
+Every failure raises :class:`ConversionError` naming the file, so a bad file
+in a 100-scene archive is found without a debugger.
+"""
+import io
+from typing import Callable, Dict, Mapping, Sequence, Union
+
+import numpy as np
+
+
+class ConversionError(RuntimeError):
+    """A conversion cannot proceed; the message says why and names the file
+    at fault, if any."""
+
+
+def read_tiff(source: Union[str, bytes], name: str) -> np.ndarray:
+    """Read the first image of a TIFF as ``H x W`` or ``H x W x bands``.
+
+    ``source`` is a path or the file's bytes (a zip member); ``name`` is what
+    error messages call it. Band-sequential (planar) storage is moved to
+    band-last, decided by tifffile's axes rather than by shape guessing.
+    """
+    import tifffile
+    try:
+        handle = io.BytesIO(source) if isinstance(source, bytes) else source
+        with tifffile.TiffFile(handle) as tif:
+            series = tif.series[0]
+            img, axes = series.asarray(), series.axes
+    except Exception as err:  # tifffile raises many types
+        raise ConversionError(f'{name}: not a readable TIFF ({err})') from None
+    if img.ndim == 3 and axes.endswith('YX'):
+        img = np.moveaxis(img, 0, -1)
+    return img
+
+
+def require_bands(img: np.ndarray, bands: int, name: str,
+                  meaning: str) -> np.ndarray:
+    """Return ``img`` as ``H x W x bands``, or raise naming the file."""
+    if bands == 1 and img.ndim == 3 and img.shape[2] == 1:
+        img = img[..., 0]
+    got = 1 if img.ndim == 2 else img.shape[2] if img.ndim == 3 else None
+    if got != bands:
+        raise ConversionError(
+            f'{name}: expected {bands} band(s) ({meaning}), got an array of '
+            f'shape {img.shape}')
+    return img
+
+
+def check_same_size(arrays: Mapping[str, np.ndarray]) -> None:
+    """Raise unless all arrays (keyed by file name) share height and width."""
+    (first, ref), *others = arrays.items()
+    for name, arr in others:
+        if arr.shape[:2] != ref.shape[:2]:
+            raise ConversionError(
+                f'size mismatch: {name} is {arr.shape[1]}x{arr.shape[0]} '
+                f'(WxH) but {first} is {ref.shape[1]}x{ref.shape[0]}')
+
+
+def to_uint8(bands: np.ndarray,
+             percentiles: Sequence[float] = (0.5, 99.5)) -> np.ndarray:
+    """Bring image bands to uint8.
+
+    uint8 passes through unchanged. Deeper data (e.g. 10-bit GF-1 counts in
+    uint16) is stretched linearly between the given percentiles of its
+    non-zero pixels (0 is the products' no-data fill), jointly over all
+    bands given, so that a call with R, G, B keeps their colour balance.
+    The stretch is computed per scene, never per tile, so tiles of one scene
+    stay consistent with each other.
+    """
+    if bands.dtype == np.uint8:
+        return bands
+    valid = bands[bands > 0]
+    if valid.size == 0:
+        return np.zeros(bands.shape, np.uint8)
+    lo, hi = np.percentile(valid, percentiles)
+    scaled = (bands.astype(np.float32) - lo) * (255.0 / max(hi - lo, 1e-6))
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+def map_label_codes(codes: np.ndarray, table: Mapping[int, int], name: str,
+                    describe: Callable[[int], str] = str) -> np.ndarray:
+    """Map every label code through ``table`` to a uint8 class index.
+
+    ``codes`` holds one integer per pixel (a grey value, or a packed RGB
+    colour); a code missing from ``table`` is an error naming the file and
+    up to 8 such codes (``describe`` formats them).
+    """
+    keys = np.array(sorted(table), dtype=np.int64)
+    values = np.array([table[k] for k in keys.tolist()], dtype=np.uint8)
+    idx = np.clip(np.searchsorted(keys, codes), 0, len(keys) - 1)
+    known = keys[idx] == codes
+    if not known.all():
+        bad = np.unique(codes[~known])[:8].tolist()
+        allowed = ', '.join(describe(k) for k in keys.tolist())
+        raise ConversionError(
+            f'{name}: unknown label value(s) '
+            f'{", ".join(describe(b) for b in bad)} (known: {allowed})')
+    return values[idx]
+
+
+def pack_rgb(label: np.ndarray) -> np.ndarray:
+    """Pack an ``H x W x 3`` RGB label into one int code per pixel."""
+    label = label.astype(np.int32)
+    return (label[..., 0] << 16) | (label[..., 1] << 8) | label[..., 2]
+
+
+def describe_rgb(code: int) -> str:
+    """Format a packed RGB code as ``(R, G, B)``."""
+    return f'({code >> 16}, {(code >> 8) & 255}, {code & 255})'
+
+
+def rgb_table(colours: Dict[tuple, int]) -> Dict[int, int]:
+    """``{(R, G, B): index}`` -> ``{packed code: index}``."""
+    return {(r << 16) | (g << 8) | b: v for (r, g, b), v in colours.items()}
