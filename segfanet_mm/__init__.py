@@ -18,5 +18,5 @@ install_atomic_checkpoints()
 register_safe_checkpoint_loaders()
 patch_cpu_distributed()
 
-from . import datasets, engine, models, visualization  # noqa
+from . import datasets, engine, evaluation, models, visualization  # noqa
 from .version import __version__  # noqa: E402,F401

@@ -1,0 +1,3 @@
+from .fusion_metric import FusionMetric
+
+__all__ = ['FusionMetric']

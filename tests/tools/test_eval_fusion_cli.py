@@ -1,0 +1,199 @@
+"""tools/analysis_tools/eval_fusion.py: folders in, table + CSV out."""
+import csv
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+cv2 = pytest.importorskip('cv2')
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / 'tools' / 'analysis_tools' / 'eval_fusion.py'
+NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM', 'CC',
+         'PSNR', 'MSE')
+
+
+def shared_data_dir() -> Path:
+    env = os.environ.get('SEGFANET_SHARED_DATA')
+    if env:
+        return Path(env)
+    return REPO.parent / 'shared' / 'data'
+
+
+FIXTURE = shared_data_dir() / 'metric_fixture'
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
+@pytest.fixture(scope='module')
+def cli():
+    """The script as a module, for in-process calls of main()."""
+    spec = importlib.util.spec_from_file_location('_eval_fusion_cli', SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def image(h, w, seed, channels):
+    rng = np.random.default_rng(seed)
+    coarse = rng.uniform(0, 255, (h // 8 + 2, w // 8 + 2, channels))
+    img = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
+    img = img.reshape(h, w, channels) + rng.normal(0, 4, (h, w, channels))
+    return np.clip(np.round(img), 0, 255).astype(np.uint8)
+
+
+@pytest.fixture()
+def folders(tmp_path):
+    """a, b complete; c lacks fused+vis; d lacks fused+ir."""
+    h, w = 48, 64
+    dirs = {k: tmp_path / k for k in ('fused', 'ir', 'vis')}
+    for d in dirs.values():
+        d.mkdir()
+    cv2.imwrite(str(dirs['fused'] / 'a.png'), image(h, w, 1, 3))
+    cv2.imwrite(str(dirs['fused'] / 'b.jpg'), image(h, w, 2, 3))
+    cv2.imwrite(str(dirs['ir'] / 'a.png'), image(h, w, 3, 1)[..., 0])
+    cv2.imwrite(str(dirs['ir'] / 'b.BMP'), image(h, w, 4, 3))  # grey as RGB
+    cv2.imwrite(str(dirs['ir'] / 'c.png'), image(h, w, 5, 1)[..., 0])
+    cv2.imwrite(str(dirs['vis'] / 'a.png'), image(h, w, 6, 3))
+    cv2.imwrite(str(dirs['vis'] / 'b.png'), image(h, w, 7, 3))
+    cv2.imwrite(str(dirs['vis'] / 'd.tif'), image(h, w, 8, 3))
+    (dirs['vis'] / 'notes.txt').write_text('not an image')
+    return dirs
+
+
+def expected_values(paths):
+    """Same reading and grey rule as the CLI promises, computed here."""
+    from segfanet_mm.evaluation import compute_fusion_metrics, rgb_to_grey
+
+    def grey(p):
+        rgb = cv2.cvtColor(cv2.imread(str(p), cv2.IMREAD_COLOR),
+                           cv2.COLOR_BGR2RGB)
+        return rgb_to_grey(torch.from_numpy(rgb).permute(2, 0, 1))
+
+    out = compute_fusion_metrics(*(grey(p) for p in paths))
+    return {k: float(v[0]) for k, v in out.items()}
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)],
+                          cwd=str(cwd), capture_output=True, text=True,
+                          timeout=300)
+
+
+def read_csv(path):
+    with open(path, newline='') as fh:
+        return {r['img_name']: r for r in csv.DictReader(fh)}
+
+
+def test_cli_folders_table_csv_and_missing(folders, tmp_path):
+    out_csv = tmp_path / 'out' / 'metrics.csv'
+    # run from outside the repository: the script finds the package itself
+    proc = run_cli('--fused', folders['fused'], '--ir', folders['ir'],
+                   '--vis', folders['vis'], '--csv', out_csv, '--threads', 1,
+                   cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert 'Missing partners: 2 stem(s)' in out
+    assert 'c: no fused / vis image' in out
+    assert 'd: no fused / ir image' in out
+    assert 'mean over 2 images' in out and 'fixture convention' in out
+    for name in NAMES:
+        assert name in out
+    rows = read_csv(out_csv)
+    assert list(rows) == ['a', 'b']
+    for stem, paths in {
+            'a': (folders['fused'] / 'a.png', folders['ir'] / 'a.png',
+                  folders['vis'] / 'a.png'),
+            'b': (folders['fused'] / 'b.jpg', folders['ir'] / 'b.BMP',
+                  folders['vis'] / 'b.png'),
+    }.items():
+        ref = expected_values(paths)
+        for k in NAMES:
+            assert float(rows[stem][k]) == pytest.approx(ref[k], rel=1e-6), k
+
+
+def test_cli_switches_and_strict(cli, folders, tmp_path, capsys):
+    out_csv = tmp_path / 'bits.csv'
+    code = cli.main([
+        '--fused', str(folders['fused']), '--ir', str(folders['ir']), '--vis',
+        str(folders['vis']), '--mi-base', '2', '--metrics', 'MI', 'EN',
+        '--csv', str(out_csv), '--no-progress'
+    ])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "custom convention (mi_base='2')" in out
+    rows = read_csv(out_csv)
+    assert list(rows['a']) == ['img_name', 'MI', 'EN']
+    ref = expected_values((folders['fused'] / 'a.png',
+                           folders['ir'] / 'a.png', folders['vis'] / 'a.png'))
+    assert float(rows['a']['MI']) == pytest.approx(ref['MI'] / np.log(2),
+                                                   rel=1e-6)
+    code = cli.main([
+        '--fused', str(folders['fused']), '--ir', str(folders['ir']), '--vis',
+        str(folders['vis']), '--metrics', 'EN', '--strict'
+    ])
+    assert code == 1
+    assert '--strict' in capsys.readouterr().err
+
+
+def test_cli_unreadable_image_is_named(cli, folders, capsys):
+    bad = folders['vis'] / 'a.png'
+    bad.write_bytes(b'this is not a png')
+    code = cli.main(['--fused', str(folders['fused']), '--ir',
+                     str(folders['ir']), '--vis', str(folders['vis'])])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert 'cannot read image' in err and str(bad) in err
+
+
+def test_cli_size_mismatch_is_named(cli, folders, capsys):
+    cv2.imwrite(str(folders['ir'] / 'a.png'), image(40, 64, 9, 1)[..., 0])
+    code = cli.main(['--fused', str(folders['fused']), '--ir',
+                     str(folders['ir']), '--vis', str(folders['vis'])])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "size mismatch for 'a'" in err
+    assert str(folders['ir'] / 'a.png') in err and '64x40' in err
+
+
+def test_cli_no_triples_and_ambiguous_stems(cli, folders, tmp_path, capsys):
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    assert cli.main(['--fused', str(empty), '--ir', str(folders['ir']),
+                     '--vis', str(folders['vis'])]) == 1
+    assert 'no complete' in capsys.readouterr().err
+    cv2.imwrite(str(folders['fused'] / 'a.jpg'), image(48, 64, 1, 3))
+    assert cli.main(['--fused', str(folders['fused']), '--ir',
+                     str(folders['ir']), '--vis', str(folders['vis'])]) == 1
+    assert "ambiguous stem 'a'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (FIXTURE / 'reference_metrics.csv').is_file(),
+                    reason='metric fixture not available')
+def test_cli_on_metric_fixture(tmp_path):
+    out_csv = tmp_path / 'gff.csv'
+    proc = run_cli('--fused', FIXTURE / 'fused' / 'GFF', '--ir',
+                   FIXTURE / 'ir', '--vis', FIXTURE / 'vis', '--csv', out_csv,
+                   '--threads', 1, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert 'Missing partners' not in proc.stdout
+    rows = read_csv(out_csv)
+    with open(FIXTURE / 'reference_metrics.csv', newline='') as fh:
+        refs = [r for r in csv.DictReader(fh) if r['method'] == 'GFF']
+    assert sorted(rows) == sorted(r['pair'] for r in refs)
+    for ref in refs:
+        got = rows[ref['pair']]
+        for k in NAMES:
+            rel = abs(float(got[k]) - float(ref[k])) / abs(float(ref[k]))
+            assert rel <= 2e-5, (ref['pair'], k, rel)

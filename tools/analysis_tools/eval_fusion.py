@@ -1,0 +1,275 @@
+#!/usr/bin/env python
+"""Evaluate a folder of fused images (any method) against IR/visible sources.
+
+Example::
+
+    python tools/analysis_tools/eval_fusion.py \\
+        --fused work_dirs/fused --ir data/msrs/ir --vis data/msrs/vis \\
+        --csv work_dirs/fusion_metrics.csv
+
+Triples are matched by file stem across .png/.jpg/.jpeg/.bmp/.tif/.tiff
+(case-insensitive); stems missing from any folder are listed, not silently
+dropped. Every image is decoded by OpenCV as 8-bit colour (grey files are
+replicated to 3 channels), converted BGR→RGB and then to grey with the same
+BT.601 rule (``round_half_even(0.299R + 0.587G + 0.114B)`` in float32), so
+fused, IR and visible images are treated alike. Metrics and their
+convention switches: ``docs/metrics.md``.
+"""
+import argparse
+import csv
+import importlib.util
+import math
+import os
+import os.path as osp
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:
+    # run from a checkout without installing the package
+    sys.path.insert(0, str(REPO_ROOT))
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
+
+
+class EvalError(RuntimeError):
+    """A user-facing error (bad folder, unreadable image, size mismatch)."""
+
+
+def load_functional():
+    """``segfanet_mm.evaluation.functional``; if the full package cannot be
+    imported (e.g. mmseg missing), the torch-only subpackage on its own."""
+    try:
+        from segfanet_mm.evaluation import functional
+        return functional
+    except ImportError as err:  # pragma: no cover - depends on environment
+        path = REPO_ROOT / 'segfanet_mm' / 'evaluation' / 'functional'
+        name = '_segfanet_fusion_functional'
+        spec = importlib.util.spec_from_file_location(
+            name, path / '__init__.py', submodule_search_locations=[str(path)])
+        if spec is None or not (path / '__init__.py').is_file():
+            raise
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        print(f'note: segfanet_mm could not be imported ({err}); using its '
+              'metric functions directly', file=sys.stderr)
+        return module
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Infrared-visible fusion metrics for a folder of fused '
+        'images (EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM, CC, PSNR, MSE).')
+    parser.add_argument('--fused', required=True, help='fused images folder')
+    parser.add_argument('--ir', required=True, help='infrared images folder')
+    parser.add_argument('--vis', required=True, help='visible images folder')
+    parser.add_argument('--csv', help='write per-image values to this CSV')
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--threads', type=int, default=1,
+                        help='torch CPU threads per image (default 1: the '
+                        'lowest CPU time; 0 = torch default)')
+    parser.add_argument('--metrics', nargs='+', help='subset of metrics')
+    conv = parser.add_argument_group(
+        'convention switches (defaults = the metric fixture convention)')
+    conv.add_argument('--mi-base', default='e', choices=['e', '2'],
+                      help='MI in nats (e) or bits (2)')
+    conv.add_argument('--scale', type=int, default=255, choices=[255, 1],
+                      help='SD/SF/AG/MSE on 0..255 or as for [0,1] images')
+    conv.add_argument('--ssim-data-range', type=float, default=2.0,
+                      help='SSIM data range L (2 or 255)')
+    conv.add_argument('--psnr-peak', default='max',
+                      help="PSNR peak: 'max' (max of F) or a number (255)")
+    conv.add_argument('--psnr-cap', type=float, default=None,
+                      help='cap PSNR (dB) for identical images (default inf)')
+    conv.add_argument('--pair-reduction', default='sum',
+                      choices=['sum', 'mean'],
+                      help='SSIM and VIF: sum or mean over the two sources')
+    conv.add_argument('--ag-denominator', default='HW',
+                      choices=['HW', '(H-1)(W-1)'])
+    conv.add_argument('--qabf-equal-rule', default='gF', choices=['gF', 'one'])
+    parser.add_argument('--strict', action='store_true',
+                        help='exit with status 1 if any image lacks a partner')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='do not show a progress bar')
+    return parser.parse_args(argv)
+
+
+def list_images(folder: str) -> dict:
+    """Map stem -> path for the image files directly inside ``folder``."""
+    if not osp.isdir(folder):
+        raise EvalError(f'not a folder: {folder}')
+    found = {}
+    for entry in sorted(os.listdir(folder)):
+        stem, ext = osp.splitext(entry)
+        path = osp.join(folder, entry)
+        if ext.lower() in IMAGE_EXTS and osp.isfile(path):
+            if stem in found:
+                raise EvalError(
+                    f'ambiguous stem {stem!r} in {folder}: '
+                    f'{osp.basename(found[stem])} and {entry}')
+            found[stem] = path
+    return found
+
+
+def match_triples(fused: dict, ir: dict, vis: dict):
+    """Return (complete stems, {stem: [missing folder names]})."""
+    stems = set(fused) | set(ir) | set(vis)
+    complete, missing = [], {}
+    for stem in sorted(stems):
+        lacks = [n for n, d in (('fused', fused), ('ir', ir), ('vis', vis))
+                 if stem not in d]
+        if lacks:
+            missing[stem] = lacks
+        else:
+            complete.append(stem)
+    return complete, missing
+
+
+def read_rgb(path: str) -> np.ndarray:
+    """8-bit RGB (H, W, 3) via cv2.IMREAD_COLOR (grey files replicated)."""
+    img = cv2.imread(path, cv2.IMREAD_COLOR)
+    if img is None:
+        raise EvalError(f'cannot read image {path}')
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
+def read_grey(path: str, functional, device) -> torch.Tensor:
+    """BT.601 grey (1, H, W) uint8 on ``device``."""
+    rgb = torch.from_numpy(read_rgb(path)).to(device).permute(2, 0, 1)
+    return functional.rgb_to_grey(rgb).to(torch.uint8)
+
+
+def report_missing(missing: dict, stream=sys.stdout, limit: int = 50):
+    if not missing:
+        return
+    print(f'Missing partners: {len(missing)} stem(s) not found in every '
+          'folder (not evaluated):', file=stream)
+    for i, (stem, lacks) in enumerate(missing.items()):
+        if i == limit:
+            print(f'  ... and {len(missing) - limit} more', file=stream)
+            break
+        print(f"  {stem}: no {' / '.join(lacks)} image", file=stream)
+
+
+def progress_iter(items, enabled: bool, description: str):
+    if not enabled:
+        yield from items
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress,
+                               TextColumn, TimeRemainingColumn)
+    from rich.console import Console
+    console = Console(stderr=True)
+    with Progress(TextColumn('{task.description}'), BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=False) as progress:
+        task = progress.add_task(description, total=len(items))
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+def evaluate(args, functional):
+    device = torch.device(args.device)
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise EvalError('--device cuda requested but CUDA is not available')
+    psnr_peak = args.psnr_peak
+    if psnr_peak != 'max':
+        try:
+            psnr_peak = float(psnr_peak)
+        except ValueError:
+            raise EvalError("--psnr-peak must be 'max' or a number") from None
+    convention = functional.FusionConvention(
+        mi_base=args.mi_base, scale=args.scale,
+        ssim_data_range=args.ssim_data_range, psnr_peak=psnr_peak,
+        psnr_cap=args.psnr_cap, pair_reduction=args.pair_reduction,
+        ag_denominator=args.ag_denominator,
+        qabf_equal_rule=args.qabf_equal_rule)
+    try:
+        names = list(
+            functional.fusion_metrics.resolve_metric_names(args.metrics))
+    except KeyError as err:
+        raise EvalError(str(err.args[0])) from None
+
+    folders = {'fused': args.fused, 'ir': args.ir, 'vis': args.vis}
+    files = {k: list_images(v) for k, v in folders.items()}
+    stems, missing = match_triples(files['fused'], files['ir'], files['vis'])
+    report_missing(missing)
+    if not stems:
+        raise EvalError('no complete (fused, ir, vis) triple found')
+
+    show = not args.no_progress and sys.stderr.isatty()
+    rows = []
+    for stem in progress_iter(stems, show, 'Evaluating'):
+        paths = {k: files[k][stem] for k in folders}
+        grey = {k: read_grey(p, functional, device) for k, p in paths.items()}
+        shapes = {k: tuple(v.shape[-2:]) for k, v in grey.items()}
+        if len(set(shapes.values())) != 1:
+            raise EvalError(f'size mismatch for {stem!r}: ' + ', '.join(
+                f'{paths[k]} is {shapes[k][1]}x{shapes[k][0]}'
+                for k in folders))
+        values = functional.compute_fusion_metrics(
+            grey['fused'], grey['ir'], grey['vis'], convention, names)
+        row = {'img_name': stem}
+        row.update({k: float(v[0]) for k, v in values.items()})
+        rows.append(row)
+    return rows, names, convention, missing
+
+
+def print_table(rows, names, convention):
+    from rich.console import Console
+    from rich.table import Table
+    title = (f'Fusion metrics, mean over {len(rows)} images — '
+             f'{convention.short_name()}')
+    table = Table(title=title, title_justify='left',
+                  caption=convention.describe(), caption_justify='left',
+                  min_width=min(len(title) + 4, 160))
+    for col in ('Metric', 'Mean', 'Std', 'Min', 'Max'):
+        table.add_column(col, justify='left' if col == 'Metric' else 'right')
+    for k in names:
+        v = np.asarray([r[k] for r in rows], dtype=np.float64)
+        table.add_row(k, *(f'{x:.6g}' for x in (v.mean(), v.std(), v.min(),
+                                                 v.max())))
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+def write_csv(path, rows, names):
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w', newline='') as fh:
+        writer = csv.writer(fh)
+        writer.writerow(['img_name', *names])
+        for r in rows:
+            writer.writerow([r['img_name'], *(f'{r[k]:.8g}' for k in names)])
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    functional = load_functional()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    try:
+        with torch.no_grad():
+            rows, names, convention, missing = evaluate(args, functional)
+    except (EvalError, ValueError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 1
+    print_table(rows, names, convention)
+    if args.csv:
+        write_csv(args.csv, rows, names)
+        print(f'per-image values written to {args.csv}')
+    if args.strict and missing:
+        print(f'error: {len(missing)} stem(s) without a complete triple '
+              '(--strict)', file=sys.stderr)
+        return 1
+    if any(math.isnan(r[k]) for r in rows for k in names):
+        print('note: NaN values — images too small for a metric '
+              '(VIF needs about 41x41 pixels, SSIM 7x7)', file=sys.stderr)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
