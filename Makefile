@@ -1,6 +1,6 @@
 # The two commands a new user runs: `make demo` and `make test`.
 PYTHON ?= python3
-DEMO_CONFIG ?= configs/baselines/fcn_r18-4ch_demo.py
+DEMO_CONFIG ?= configs/segfanet_demo.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
 .PHONY: install demo test

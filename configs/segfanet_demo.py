@@ -5,3 +5,9 @@ _base_ = [
 ]
 custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 model = dict(decode_head=dict(num_classes=3))
+# Segmentation and fusion quality in one evaluator (docs/metrics.md).
+val_evaluator = [
+    dict(type='IoUMetric', iou_metrics=['mIoU']),
+    dict(type='FusionMetric')
+]
+test_evaluator = val_evaluator
