@@ -1,7 +1,6 @@
 """SegFANet segmentor: losses per batch type, predict fields, inference."""
 import copy
 
-import pytest
 import torch
 from mmengine.config import Config
 from mmengine.structures import PixelData

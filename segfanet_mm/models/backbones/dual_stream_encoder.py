@@ -52,7 +52,7 @@ class DualStreamEncoder(BaseModule):
 
     def __init__(self,
                  widths: Sequence[int] = (16, 32, 48, 64),
-                 depths: Sequence[int] = (0, 1, 1, 1),
+                 depths: Sequence[int] = (0, 1, 1, 0),
                  strides: Sequence[int] = (2, 4, 8, 16),
                  vis_mode: str = 'y',
                  reduction: int = 4,

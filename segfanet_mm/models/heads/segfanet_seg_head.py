@@ -27,7 +27,7 @@ class SegFANetSegHead(BaseDecodeHead):
 
     Any other mmseg decode head also works as SegFANet's ``decode_head``;
     :class:`~segfanet_mm.models.segmentors.SegFANet` then uses the softmaxed
-    logits as S (see ``forward_with_feature`` there).
+    logits as S, because such a head has no ``forward_with_feature``.
 
     Args:
         **kwargs: :class:`mmseg.models.decode_heads.decode_head.BaseDecodeHead`
