@@ -116,3 +116,40 @@ def test_fuse_tool_on_corpus(corpus, tmp_path):
     for stem in written:
         assert cv2.imread(str(out_dir / 'fused_rgb' / f'{stem}.png')).shape \
             == (H, W, 3)
+
+
+@pytest.mark.parametrize('case, problem', [
+    ('zero_byte', 'not a readable TIFF'),
+    ('truncated', 'not a readable TIFF'),
+    ('png_named_tif', 'not a readable TIFF'),
+])
+def test_whu_converter_on_broken_scene_files(tmp_path, case, problem):
+    """A broken optical scene stops the WHU converter with its name; scenes
+    converted before it keep complete tiles and nothing is half-written."""
+    import tifffile
+
+    from segfanet_mm.datasets.converters import ConversionError
+    from tools.dataset_converters import whu_opt_sar
+    src = tmp_path / 'WHU-OPT-SAR'
+    for sub in ('optical', 'lbl'):
+        (src / sub).mkdir(parents=True)
+    for name in ('A_good', 'B_bad'):
+        tifffile.imwrite(src / 'optical' / f'{name}.tif',
+                         np.full((32, 32, 4), 50, np.uint8))
+        tifffile.imwrite(src / 'lbl' / f'{name}.tif',
+                         np.full((32, 32), 20, np.uint8))
+    (src / 'optical' / 'notes.txt').write_text('not a scene')
+    bad = src / 'optical' / 'B_bad.tif'
+    if case == 'zero_byte':
+        bad.write_bytes(b'')
+    elif case == 'truncated':
+        bad.write_bytes(bad.read_bytes()[:300])
+    else:
+        bad.write_bytes(_png(np.zeros((32, 32, 3), np.uint8)))
+    out = tmp_path / 'whu'
+    with pytest.raises(ConversionError) as err:
+        whu_opt_sar.main([str(src), '--out', str(out), '--tile-size', '16'])
+    assert 'B_bad.tif' in str(err.value) and problem in str(err.value)
+    assert not [p for p in out.rglob('*') if p.name.endswith('.tmp')]
+    for tile in out.rglob('*.png'):
+        assert cv2.imread(str(tile), cv2.IMREAD_UNCHANGED) is not None
