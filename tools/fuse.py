@@ -28,6 +28,7 @@ from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
 from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
     ImageReadError, image_stem)
 from segfanet_mm.utils import atomic_imwrite  # noqa: E402
+from segfanet_mm.visualization import colorize  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -71,7 +72,7 @@ def match_pairs(ir: str, vis: str) -> Tuple[List[Tuple[str, str, str]],
 
 def overlay(rgb: np.ndarray, seg: np.ndarray, palette) -> np.ndarray:
     """Blend class colours (background left clear) over an RGB image."""
-    colours = np.asarray(palette, np.uint8)[np.minimum(seg, len(palette) - 1)]
+    colours = colorize(seg, palette)
     mask = (seg > 0)[..., None]
     return np.where(mask, (0.5 * rgb + 0.5 * colours).astype(np.uint8), rgb)
 

@@ -31,8 +31,8 @@ def list_images(folder: str) -> Dict[str, str]:
         stem = image_stem(name)
         if stem in found:
             raise DatasetLayoutError(
-                f'{folder}: two images share the stem "{stem}" '
-                f'({osp.basename(found[stem])}, {name}); pairing is by stem')
+                f'ambiguous stem {stem!r} in {folder}: '
+                f'{osp.basename(found[stem])} and {name}; pairing is by stem')
         found[stem] = osp.join(folder, name)
     return found
 

@@ -5,10 +5,13 @@ import cv2
 import numpy as np
 
 
-def colorize(seg: np.ndarray, palette: Sequence[Sequence[int]]) -> np.ndarray:
-    """Class indices (H x W) -> RGB using ``palette``; 255 (ignore) white."""
+def colorize(seg: np.ndarray,
+             palette: Sequence[Sequence[int]],
+             ignore_colour: Sequence[int] = (255, 255, 255)) -> np.ndarray:
+    """Class indices (H x W) -> RGB using ``palette``; 255 (ignore) gets
+    ``ignore_colour``."""
     table = np.zeros((256, 3), np.uint8)
-    table[255] = 255
+    table[255] = ignore_colour
     table[:len(palette)] = np.asarray(palette, np.uint8)[:256]
     return table[seg.astype(np.uint8)]
 

@@ -28,17 +28,10 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmseg.registry import DATASETS  # noqa: E402
 
 from segfanet_mm.utils import atomic_imwrite  # noqa: E402
+from segfanet_mm.visualization import colorize  # noqa: E402
 
 GAP = 4
 IGNORE_COLOUR = (255, 0, 255)
-
-
-def colour_label(label: np.ndarray, palette: Sequence) -> np.ndarray:
-    """Class indices -> RGB in ``palette``; 255 -> ``IGNORE_COLOUR``."""
-    lut = np.zeros((256, 3), np.uint8)
-    lut[:len(palette)] = np.asarray(palette, np.uint8)
-    lut[255] = IGNORE_COLOUR
-    return lut[label]
 
 
 def make_panels(inputs: np.ndarray, label: Optional[np.ndarray],
@@ -48,7 +41,7 @@ def make_panels(inputs: np.ndarray, label: Optional[np.ndarray],
     vis = np.ascontiguousarray(inputs[:3].transpose(1, 2, 0))
     panels = [np.repeat(inputs[3][..., None], 3, axis=2), vis]
     if label is not None:
-        colours = colour_label(label, palette)
+        colours = colorize(label, palette, IGNORE_COLOUR)
         overlay = vis.copy()
         valid = label != 255
         overlay[valid] = (vis[valid] // 2 + colours[valid] // 2)

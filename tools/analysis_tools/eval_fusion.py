@@ -17,7 +17,6 @@ convention switches: ``docs/metrics.md``.
 """
 import argparse
 import csv
-import importlib.util
 import math
 import os
 import os.path as osp
@@ -33,32 +32,13 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
+from segfanet_mm.datasets.ivf_dataset import (  # noqa: E402
+    DatasetLayoutError, list_images as scan_images)
+from segfanet_mm.evaluation import functional  # noqa: E402
 
 
 class EvalError(RuntimeError):
     """A user-facing error (bad folder, unreadable image, size mismatch)."""
-
-
-def load_functional():
-    """``segfanet_mm.evaluation.functional``; if the full package cannot be
-    imported (e.g. mmseg missing), the torch-only subpackage on its own."""
-    try:
-        from segfanet_mm.evaluation import functional
-        return functional
-    except ImportError as err:  # pragma: no cover - depends on environment
-        path = REPO_ROOT / 'segfanet_mm' / 'evaluation' / 'functional'
-        name = '_segfanet_fusion_functional'
-        spec = importlib.util.spec_from_file_location(
-            name, path / '__init__.py', submodule_search_locations=[str(path)])
-        if spec is None or not (path / '__init__.py').is_file():
-            raise
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        print(f'note: segfanet_mm could not be imported ({err}); using its '
-              'metric functions directly', file=sys.stderr)
-        return module
 
 
 def parse_args(argv=None):
@@ -100,20 +80,14 @@ def parse_args(argv=None):
 
 
 def list_images(folder: str) -> dict:
-    """Map stem -> path for the image files directly inside ``folder``."""
+    """Map stem -> path for the image files directly inside ``folder``
+    (the data sets' own scanner, so pairing rules are the same)."""
     if not osp.isdir(folder):
         raise EvalError(f'not a folder: {folder}')
-    found = {}
-    for entry in sorted(os.listdir(folder)):
-        stem, ext = osp.splitext(entry)
-        path = osp.join(folder, entry)
-        if ext.lower() in IMAGE_EXTS and osp.isfile(path):
-            if stem in found:
-                raise EvalError(
-                    f'ambiguous stem {stem!r} in {folder}: '
-                    f'{osp.basename(found[stem])} and {entry}')
-            found[stem] = path
-    return found
+    try:
+        return scan_images(folder)
+    except DatasetLayoutError as err:
+        raise EvalError(str(err)) from None
 
 
 def match_triples(fused: dict, ir: dict, vis: dict):
@@ -248,7 +222,6 @@ def write_csv(path, rows, names):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    functional = load_functional()
     if args.threads:
         torch.set_num_threads(args.threads)
     try:

@@ -51,12 +51,11 @@ class NonFiniteLossHook(Hook):
         def checked_parse_losses(
                 losses: Dict[str, Tensor]) -> Tuple[Tensor, dict]:
             loss, log_vars = parse_losses(losses)
-            bad = {
-                name: float(value.detach().float().mean())
-                for name, value in log_vars.items()
-                if 'loss' in name and not math.isfinite(
-                    float(torch.as_tensor(value).float().mean()))
+            values = {
+                name: float(torch.as_tensor(value).float().mean())
+                for name, value in log_vars.items() if 'loss' in name
             }
+            bad = {k: v for k, v in values.items() if not math.isfinite(v)}
             state['bad'] = bool(bad)
             if self.action == 'skip' and dist.get_world_size() > 1:
                 # DDP needs every rank to take (or skip) the step together.
