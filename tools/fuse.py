@@ -1,7 +1,8 @@
-"""Fuse infrared/visible pairs with a trained model.
+"""Fuse infrared/visible pairs with a trained model (or a classical rule).
 
     python tools/fuse.py CONFIG CHECKPOINT --ir PATH --vis PATH --out DIR
         [--device cpu|cuda] [--seg] [--tile 1024]
+    python tools/fuse.py --rule mean|max --ir PATH --vis PATH --out DIR
 
 PATH is one image or a folder (pairs matched by file stem; files without a
 partner are listed and skipped). Writes ``DIR/fused/<stem>.png`` (fused
@@ -9,6 +10,8 @@ luminance), ``DIR/fused_rgb/<stem>.png`` (fused colour) and, with ``--seg``,
 ``DIR/seg/<stem>.png`` (class indices) and ``DIR/seg_overlay/<stem>.png``.
 Images of any size work; those larger than ``--tile`` on a side are fused in
 overlapping tiles so memory stays bounded. Inputs are never overwritten.
+``--rule`` replaces the model by the pixel-wise mean or maximum of IR and the
+visible luminance (colour reattached the same way): the classical baselines.
 """
 import argparse
 import os
@@ -23,7 +26,9 @@ import numpy as np  # noqa: E402
 from rich.progress import (BarColumn, MofNCompleteColumn,  # noqa: E402
                            Progress, TextColumn, TimeRemainingColumn)
 
-from segfanet_mm.apis import fuse_pair, init_fusion_model  # noqa: E402
+from segfanet_mm.apis import (fuse_pair, fuse_pair_classical,  # noqa: E402
+                              init_fusion_model)
+from segfanet_mm.apis.classical_fusion import RULES  # noqa: E402
 from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
 from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
     ImageReadError, image_stem)
@@ -33,8 +38,12 @@ from segfanet_mm.visualization import colorize  # noqa: E402
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    parser.add_argument('config', nargs='?', help='model config')
+    parser.add_argument('checkpoint', nargs='?', help='model weights')
+    parser.add_argument(
+        '--rule',
+        choices=sorted(RULES),
+        help='fuse with a classical pixel-wise rule instead of a model')
     parser.add_argument('--ir', required=True, help='infrared image/folder')
     parser.add_argument('--vis', required=True, help='visible image/folder')
     parser.add_argument('--out', required=True, help='output folder')
@@ -46,7 +55,11 @@ def parse_args() -> argparse.Namespace:
         type=int,
         default=1024,
         help='fuse images larger than this in overlapping tiles (0: never)')
-    return parser.parse_args()
+    args = parser.parse_args()
+    has_model = args.config is not None and args.checkpoint is not None
+    if bool(args.rule) == has_model or (args.rule and args.config):
+        parser.error('give CONFIG and CHECKPOINT, or --rule (not both)')
+    return args
 
 
 def match_pairs(ir: str, vis: str) -> Tuple[List[Tuple[str, str, str]],
@@ -85,9 +98,17 @@ def main() -> None:
     if not pairs:
         raise SystemExit('error: no infrared/visible pairs to fuse')
     inputs = {osp.abspath(p) for _, ir, vis in pairs for p in (ir, vis)}
-    model = init_fusion_model(args.config, args.checkpoint, args.device)
-    palette = (getattr(model, 'dataset_meta', None) or {}).get('palette') \
-        or [[0, 0, 0], [255, 64, 0]]
+    if args.rule:
+        def fuse(ir, vis):
+            return fuse_pair_classical(ir, vis, args.rule)
+        palette = None
+    else:
+        model = init_fusion_model(args.config, args.checkpoint, args.device)
+        palette = (getattr(model, 'dataset_meta', None) or {}).get(
+            'palette') or [[0, 0, 0], [255, 64, 0]]
+
+        def fuse(ir, vis):
+            return fuse_pair(model, ir, vis, tile=args.tile or None)
     failures = []
     columns = (TextColumn('fusing'), BarColumn(), MofNCompleteColumn(),
                TextColumn('{task.fields[rate]:.2f} pairs/s'),
@@ -96,7 +117,7 @@ def main() -> None:
         task = progress.add_task('fuse', total=len(pairs), rate=0.0)
         for stem, ir, vis in pairs:
             try:
-                result = fuse_pair(model, ir, vis, tile=args.tile or None)
+                result = fuse(ir, vis)
             except ImageReadError as err:
                 failures.append(str(err))
                 progress.advance(task)

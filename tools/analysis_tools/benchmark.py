@@ -32,22 +32,12 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import segfanet_mm  # noqa: E402,F401
 import torch  # noqa: E402
-from kornia.color import rgb_to_ycbcr, ycbcr_to_rgb  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from mmseg.structures import SegDataSample  # noqa: E402
 from torch import nn  # noqa: E402
 
-from segfanet_mm.apis import init_fusion_model  # noqa: E402
-
-
-class AverageFusion(nn.Module):
-    """The floor: fused Y = (IR + Y_vis) / 2, visible Cb/Cr reattached."""
-
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        ycbcr = rgb_to_ycbcr(inputs[:, :3])
-        fused = (ycbcr[:, :1] + inputs[:, 3:]) / 2
-        return ycbcr_to_rgb(torch.cat([fused, ycbcr[:, 1:]], 1))
+from segfanet_mm.apis import ClassicalFusion, init_fusion_model  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -90,7 +80,7 @@ def benchmark_inference(args, model: nn.Module) -> None:
                 enabled=args.amp):
             model.predict(inputs, copy.deepcopy(samples))
 
-    floor = AverageFusion().to(args.device)
+    floor = ClassicalFusion('mean').to(args.device)
 
     def average():
         with torch.inference_mode():

@@ -52,7 +52,7 @@ class NonFiniteLossHook(Hook):
                 losses: Dict[str, Tensor]) -> Tuple[Tensor, dict]:
             loss, log_vars = parse_losses(losses)
             values = {
-                name: float(torch.as_tensor(value).float().mean())
+                name: float(torch.as_tensor(value).detach().float().mean())
                 for name, value in log_vars.items() if 'loss' in name
             }
             bad = {k: v for k, v in values.items() if not math.isfinite(v)}

@@ -11,7 +11,6 @@ from typing import List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
-from kornia.color import rgb_to_ycbcr
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from mmseg.models.backbones.resnet import BasicBlock
@@ -19,6 +18,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptMultiConfig
 from torch import Tensor
 
+from ...utils.colour import luminance
 from .cross_modal_interaction import CrossModalInteraction
 
 
@@ -113,7 +113,7 @@ class DualStreamEncoder(BaseModule):
     def forward(self, inputs: Tensor) -> Tuple[Tensor, ...]:
         """Encode ``inputs`` (B, 4, H, W) into fused multi-scale features."""
         vis, ir = inputs[:, :3], inputs[:, 3:4]
-        x_vis = rgb_to_ycbcr(vis)[:, :1] if self.vis_mode == 'y' else vis
+        x_vis = luminance(vis) if self.vis_mode == 'y' else vis
         x_ir = ir
         outs = []
         for ir_stage, vis_stage, interact, merge in zip(

@@ -10,7 +10,6 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
-from kornia.color import rgb_to_ycbcr, ycbcr_to_rgb
 from mmengine.structures import PixelData
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.models.utils import resize
@@ -18,6 +17,8 @@ from mmseg.registry import MODELS
 from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
                          OptSampleList, SampleList, add_prefix)
 from torch import Tensor
+
+from ...utils.colour import luminance, replace_luminance
 
 
 class _Outputs(NamedTuple):
@@ -27,11 +28,6 @@ class _Outputs(NamedTuple):
     sem: Optional[Tensor]  # semantic feature S of the padded input
     fused: Tensor  # (B, 1, H, W) fused luminance, cropped to the input
     align_feat: Tensor  # fusion decoder feature for the alignment loss
-
-
-def _luminance(vis: Tensor) -> Tensor:
-    """BT.601 luminance Y of an RGB batch."""
-    return rgb_to_ycbcr(vis)[:, :1]
 
 
 def _with_defaults(cfg: ConfigType, **defaults) -> dict:
@@ -192,7 +188,7 @@ class SegFANet(EncoderDecoder):
                 size=padded.shape[2:],
                 mode='bilinear',
                 align_corners=self.align_corners)[..., :h, :w]
-        sources = torch.cat([padded[:, 3:4], _luminance(padded[:, :3])], 1)
+        sources = torch.cat([padded[:, 3:4], luminance(padded[:, :3])], 1)
         fused, align_feat = self.fusion_head(feats, sources, sem)
         return _Outputs(feats, seg_logits, sem, fused[..., :h, :w],
                         align_feat)
@@ -216,7 +212,7 @@ class SegFANet(EncoderDecoder):
             with_sem=with_seg_loss or self.with_align_loss
             or self.fusion_head.semantic_injection)
         losses = self.fusion_loss(out.fused, inputs[:, 3:4],
-                                  _luminance(inputs[:, :3]))
+                                  luminance(inputs[:, :3]))
         if with_seg_loss:
             losses.update(self._seg_losses(out, labelled, data_samples))
         if self.with_align_loss:
@@ -287,8 +283,7 @@ class SegFANet(EncoderDecoder):
             ``pred_fused`` (1, H, W) and ``pred_fused_rgb`` (3, H, W).
         """
         seg_logits, fused = self.inference_fused(inputs)
-        vis_ycbcr = rgb_to_ycbcr(inputs[:, :3])
-        fused_rgb = ycbcr_to_rgb(torch.cat([fused, vis_ycbcr[:, 1:]], 1))
+        fused_rgb = replace_luminance(inputs[:, :3], fused)
         images = torch.cat([fused, fused_rgb], 1)
         restore = data_samples is not None
         data_samples = self.postprocess_result(seg_logits, data_samples)
