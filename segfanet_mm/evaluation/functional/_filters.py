@@ -1,4 +1,5 @@
-"""Separable 'valid' window filters via depthwise ``conv2d`` (private)."""
+"""Separable 'valid' window filters (private): depthwise ``conv2d``, or
+products with banded matrices where that is faster (small tiles on CPU)."""
 import functools
 
 import torch
@@ -51,6 +52,74 @@ def _depthwise_weights(kernel: tuple, c: int, dtype: torch.dtype, device: str,
         w_row = w_row.contiguous(memory_format=torch.channels_last)
         w_col = w_col.contiguous(memory_format=torch.channels_last)
     return w_row, w_col
+
+
+def band_matrix(kernel: Tensor, n_in: int,
+                transposed: bool = False) -> Tensor:
+    r"""Banded (Toeplitz) matrix that applies a 1-D 'valid' filter.
+
+    .. math::
+        T_{j + u,\, j} = k_u,\qquad (x^\top T)_j = \sum_u k_u\, x_{j + u}
+
+    Args:
+        kernel: 1-D kernel (n,); the matrix has its dtype and device.
+        n_in: Input length.
+        transposed: Return the contiguous transpose ``T^T`` instead.
+
+    Returns:
+        (n_in, n_in - n + 1) tensor (or its transpose), cached per kernel,
+        size and device: do not modify it.
+    """
+    return _band_matrix(tuple(kernel.tolist()), n_in, transposed,
+                        kernel.dtype, str(kernel.device))
+
+
+@functools.lru_cache(maxsize=64)
+def _band_matrix(kernel: tuple, n_in: int, transposed: bool,
+                 dtype: torch.dtype, device: str) -> Tensor:
+    """Cached body of :func:`band_matrix`."""
+    n = len(kernel)
+    n_out = n_in - n + 1
+    t = torch.zeros(n_in, n_out, dtype=torch.float64)
+    k = torch.tensor(kernel, dtype=torch.float64)
+    for j in range(n_out):
+        t[j:j + n, j] = k
+    if transposed:
+        t = t.T.contiguous()
+    return t.to(device=device, dtype=dtype)
+
+
+def band_filter(x: Tensor, kernel: Tensor) -> Tensor:
+    r""":func:`separable_filter` (stride 1) as two banded matrix products.
+
+    .. math::
+        Y = T_h^\top X\, T_w
+
+    with :func:`band_matrix` ``T_h`` (H, H−n+1) and ``T_w`` (W, W−n+1):
+    one GEMM over all rows of all channels, then one batched product per
+    channel. Each output costs about H + W multiply-adds instead of 2n, but
+    GEMM runs near peak while oneDNN's depthwise convolution does not: for
+    (8, 64, 64) tiles and n = 17 on CPU (one thread) the products were
+    10-40% faster. Only worth it for small H and W (the band is mostly
+    zeros), and exact only where the convolution is (e.g. integer sums
+    below 2^24); on CUDA a TF32 matmul would not be.
+
+    Args:
+        x: (B, C, H, W) float tensor.
+        kernel: 1-D kernel (n,), same dtype/device as ``x``.
+
+    Returns:
+        (B, C, H-n+1, W-n+1) tensor.
+    """
+    b, c, h, w = x.shape
+    t_w = band_matrix(kernel, w)
+    t_h = band_matrix(kernel, h, transposed=True)
+    rows = torch.matmul(x, t_w)  # one GEMM: (B*C*H, W) @ (W, Wo)
+    # (Ho, H) @ (H, Wo) per channel; bmm with the expanded left operand
+    # avoids the copy matmul's broadcasting would make of ``rows``.
+    out = torch.bmm(t_h.expand(b * c, -1, -1),
+                    rows.view(b * c, h, -1))
+    return out.view(b, c, out.shape[-2], out.shape[-1])
 
 
 def box_sum(x: Tensor, size: int) -> Tensor:

@@ -83,8 +83,9 @@ def qabf(fused: Tensor, ir: Tensor, vis: Tensor,
         # matter (weight g_X = 0) but must be finite: hence the +1e-30.
         ratio = torch.minimum(g_x, g_f).div_(
             torch.maximum(g_x, g_f).add_(1e-30))
-        if equal_rule == 'gF':
-            ratio.addcmul_(g_x == g_f, g_f - 1.0)
+        if equal_rule == 'gF':  # 0/1 as float: a bool factor costs a copy
+            equal = torch.eq(g_x, g_f, out=torch.empty_like(ratio))
+            ratio.addcmul_(equal, g_f - 1.0)
         # Q_g / Tg = 1 / (1 + exp(kg (G - Dg))) = sigmoid(-kg (G - Dg))
         q = ratio.mul_(-K_G).add_(K_G * D_G).sigmoid_()
         # A = 1 - |da| 2/pi, Q_a / Ta = sigmoid(-ka (A - Da))
@@ -112,7 +113,7 @@ def _sobel_block(xp: Tensor):
     hz = xp[..., 1:-1] * 2
     hz.add_(xp[..., :-2]).add_(xp[..., 2:])
     sy = hz[:, :, :-2] - hz[:, :, 2:]
-    g = torch.sqrt(sx * sx + sy * sy)
+    g = torch.addcmul(sx * sx, sy, sy).sqrt_()
     # sy/sx is +-inf or NaN exactly where sx == 0; mapping those to +inf
     # gives atan = pi/2 there, as the rule says (cheaper than a mask).
     q = torch.nan_to_num_(sy.div_(sx), nan=math.inf, posinf=math.inf,

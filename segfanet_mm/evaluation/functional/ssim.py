@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._filters import row_blocks
+from ._filters import band_matrix, row_blocks
 from ._utils import as_image_batch, as_triple, nan_like_batch, sum64
 
 K1, K2 = 0.01, 0.03
@@ -38,10 +38,18 @@ def uniform_mean(x: Tensor, size: int) -> Tensor:
 
     SciPy filters axis 0, then axis 1, accumulating each 1-D mean in double
     and storing it as float32. Here the vertical sums are exact in float32
-    (integer-valued images: integer partial sums below 2^24) and divided
-    once; the horizontal sums of those float32 means are exact in float64
-    (cumulative sums) and rounded to float32 after the division — the
-    same local means as SciPy's, up to rare double-rounding ties.
+    (integer-valued images: integer partial sums below 2^24, in whatever
+    order they are added) and divided once; the horizontal sums of those
+    float32 means are exact in float64 (cumulative sums) and rounded to
+    float32 after the division — the same local means as SciPy's, up to
+    rare double-rounding ties.
+
+    The vertical sums are a product with a banded 0/1 matrix on CPU
+    (:func:`band_matrix`; ~1.4x faster than oneDNN's depthwise convolution
+    for the ~31-row blocks used here) and a depthwise convolution elsewhere
+    (cuDNN, with TF32 off: see ``full_fp32_precision``; a TF32 matmul would
+    not be exact). The first window sum is taken from the running sums
+    directly instead of padding them with a leading 0 (a copy less).
 
     Args:
         x: (B, C, H, W) float32.
@@ -50,14 +58,25 @@ def uniform_mean(x: Tensor, size: int) -> Tensor:
     Returns:
         float32 (B, C, H-n+1, W-n+1).
     """
-    c = x.shape[1]
-    w_col = torch.ones(c, 1, size, 1, dtype=x.dtype, device=x.device)
-    v = F.conv2d(x, w_col, groups=c).div_(size)  # vertical means, float32
-    # running sums in float64 (exact for these values), with a leading 0
-    cs = torch.cumsum(F.pad(v, (1, 0)), dim=-1, dtype=torch.float64)
-    h = torch.sub(cs[..., size:], cs[..., :-size])
-    out = torch.empty(h.shape, dtype=x.dtype, device=x.device)
-    return torch.div(h, size, out=out)  # rounded once, to float32
+    b, c, h, w = x.shape
+    ho, wo = h - size + 1, w - size + 1
+    if x.device.type == 'cpu':
+        ones = torch.ones(size, dtype=x.dtype, device=x.device)
+        t_h = band_matrix(ones, h, transposed=True)  # (Ho, H)
+        v = torch.bmm(t_h.expand(b * c, -1, -1), x.reshape(b * c, h, w))
+        v = v.view(b, c, ho, w)
+    else:
+        w_col = torch.ones(c, 1, size, 1, dtype=x.dtype, device=x.device)
+        v = F.conv2d(x, w_col, groups=c)
+    v.div_(size)  # vertical means, float32
+    # running sums in float64 (exact for these values); window sums are
+    # cs[j + n - 1] - cs[j - 1], with cs[-1] = 0 for the first one
+    cs = torch.cumsum(v, dim=-1, dtype=torch.float64)
+    win = torch.empty(b, c, ho, wo, dtype=torch.float64, device=x.device)
+    win[..., 0] = cs[..., size - 1]
+    torch.sub(cs[..., size:], cs[..., :-size], out=win[..., 1:])
+    out = torch.empty(win.shape, dtype=x.dtype, device=x.device)
+    return torch.div(win, size, out=out)  # rounded once, to float32
 
 
 def _ssim_sums(x: Tensor, refs: Tensor, data_range: float,

@@ -1,0 +1,78 @@
+"""The private window-filter helpers behind SSIM and VIF agree with their
+plain definitions (depthwise convolution, SciPy-style local means, logs)."""
+import importlib
+import math
+
+import pytest
+import torch
+
+# the package re-exports functions named like these modules
+_PKG = 'segfanet_mm.evaluation.functional'
+_filters = importlib.import_module(f'{_PKG}._filters')
+ssim = importlib.import_module(f'{_PKG}.ssim')
+vif = importlib.import_module(f'{_PKG}.vif')
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Small tensors: one thread avoids OpenMP overhead on busy CI hosts."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
+def test_band_matrix_applies_valid_filter():
+    k = torch.tensor([1.0, 2.0, 3.0])
+    t = _filters.band_matrix(k, 6)
+    assert t.shape == (6, 4)
+    x = torch.arange(6, dtype=torch.float32)
+    assert torch.equal(x @ t, torch.tensor([8.0, 14.0, 20.0, 26.0]))
+    assert torch.equal(_filters.band_matrix(k, 6, transposed=True), t.T)
+
+
+@pytest.mark.parametrize('n', [17, 9, 5, 3])
+@pytest.mark.parametrize('shape', [(2, 8, 64, 64), (1, 3, 23, 40)])
+def test_band_filter_equals_depthwise_conv(n, shape):
+    g = torch.Generator().manual_seed(n)
+    x = torch.randint(-128, 128, shape, generator=g).float()
+    x = torch.cat([x, x * x], dim=1)  # magnitudes of the moment maps
+    win = vif.gaussian_window_1d(n)
+    ref = _filters.separable_filter(x, win)
+    out = _filters.band_filter(x, win)
+    assert out.shape == ref.shape
+    # float32 sums in another order: a few ulp of the largest term
+    tol = 1e-6 * x.abs().amax().item()
+    assert (out - ref).abs().max().item() <= tol
+
+
+def test_band_filter_box_sums_are_exact():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 256, (1, 4, 31, 50), generator=g).float()**2
+    ones = torch.ones(7)
+    assert torch.equal(_filters.band_filter(x, ones),
+                       _filters.separable_filter(x, ones))
+
+
+def test_uniform_mean_rounds_like_scipy():
+    ndimage = pytest.importorskip('scipy.ndimage')
+    g = torch.Generator().manual_seed(1)
+    x = torch.randint(0, 256, (2, 3, 30, 41), generator=g).float()
+    x[:, 1] = x[:, 1]**2
+    out = ssim.uniform_mean(x, 7)
+    for b in range(2):
+        for c in range(3):
+            ref = ndimage.uniform_filter(x[b, c].numpy(), 7)[3:-3, 3:-3]
+            assert torch.equal(out[b, c], torch.from_numpy(ref))
+
+
+def test_log_sum_equals_sum_of_logs():
+    g = torch.Generator().manual_seed(2)
+    f = 1 + torch.rand(3, 2, 5, 12, generator=g)**4 * 8000
+    f[0, 0, 0, :4] = 1.0
+    got = vif._log_sum(f, (0, 2, 3))
+    ref = torch.log(f.double()).sum((0, 2, 3))
+    assert torch.allclose(got, ref, rtol=1e-7, atol=0)
+    # overflow is capped, never inf
+    huge = torch.full((1, 4), 3e38)
+    assert math.isfinite(vif._log_sum(huge, (1, )).item())
