@@ -1,6 +1,7 @@
 """Train a model from a config, exactly like mmseg's ``tools/train.py``.
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume] [--amp]
+        [--amp-dtype float16|bfloat16] [--channels-last] [--compile]
         [--cfg-options key=value ...] [--launcher none|pytorch|slurm|mpi]
 """
 import argparse
@@ -15,7 +16,8 @@ from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from mmseg.registry import RUNNERS  # noqa: E402
 
-from segfanet_mm.apis import enable_amp, load_config  # noqa: E402
+from segfanet_mm.apis import (enable_amp, enable_speed_options,  # noqa: E402
+                              load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,6 +32,19 @@ def parse_args() -> argparse.Namespace:
         '--amp',
         action='store_true',
         help='mixed precision: fp16 on GPU, bfloat16 autocast on CPU')
+    parser.add_argument(
+        '--amp-dtype',
+        choices=['float16', 'bfloat16'],
+        default='float16',
+        help='autocast dtype of --amp on GPU (CPU always uses bfloat16)')
+    parser.add_argument(
+        '--channels-last',
+        action='store_true',
+        help='run the model in channels-last (NHWC) memory format')
+    parser.add_argument(
+        '--compile',
+        action='store_true',
+        help='torch.compile the training step (cfg.compile = True)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -51,7 +66,8 @@ def main() -> None:
     cfg = load_config(args.config, args.cfg_options, args.work_dir,
                       args.launcher)
     if args.amp:
-        enable_amp(cfg)
+        enable_amp(cfg, args.amp_dtype)
+    enable_speed_options(cfg, args.channels_last, args.compile)
     cfg.resume = args.resume
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
         else RUNNERS.build(cfg)

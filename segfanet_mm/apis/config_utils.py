@@ -31,11 +31,12 @@ def load_config(path: str,
     return cfg
 
 
-def enable_amp(cfg: Config) -> None:
+def enable_amp(cfg: Config, dtype: str = 'float16') -> None:
     """Switch the optimizer wrapper to mixed precision.
 
-    On a GPU this is mmengine's ``AmpOptimWrapper`` (fp16 with dynamic loss
-    scaling, as mmseg does); on a CPU it is :class:`CPUBF16OptimWrapper`.
+    On a GPU this is mmengine's ``AmpOptimWrapper``: ``dtype='float16'``
+    with dynamic loss scaling, as mmseg does, or ``'bfloat16'`` (no scaling
+    needed); on a CPU it is :class:`CPUBF16OptimWrapper` (bfloat16).
     """
     wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
     if wrapper in ('AmpOptimWrapper', 'CPUBF16OptimWrapper'):
@@ -47,6 +48,21 @@ def enable_amp(cfg: Config) -> None:
                          f'{wrapper}')
     if torch.cuda.is_available():
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.loss_scale = 'dynamic'
+        cfg.optim_wrapper.dtype = dtype
+        cfg.optim_wrapper.loss_scale = 'dynamic' if dtype == 'float16' \
+            else 1.0
     else:
         cfg.optim_wrapper.type = 'CPUBF16OptimWrapper'
+
+
+def enable_speed_options(cfg: Config, channels_last: bool = False,
+                         compile_model: bool = False) -> None:
+    """``--channels-last``: add :class:`ChannelsLastHook`; ``--compile``:
+    mmengine's ``cfg.compile`` (``torch.compile`` of the training step)."""
+    if channels_last:
+        hooks = list(cfg.get('custom_hooks', []))
+        if not any(h.get('type') == 'ChannelsLastHook' for h in hooks):
+            hooks.append(dict(type='ChannelsLastHook'))
+        cfg.custom_hooks = hooks
+    if compile_model:
+        cfg.compile = cfg.get('compile') or True

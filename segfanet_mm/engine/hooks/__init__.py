@@ -1,9 +1,10 @@
+from .channels_last_hook import ChannelsLastHook
 from .fusion_visualization_hook import FusionVisualizationHook
 from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .rng_state_hook import RNGStateHook
 from .save_fusion_results_hook import SaveFusionResultsHook
 
 __all__ = [
-    'FusionVisualizationHook', 'NonFiniteLossError', 'NonFiniteLossHook',
+    'ChannelsLastHook',     'FusionVisualizationHook', 'NonFiniteLossError', 'NonFiniteLossHook',
     'RNGStateHook', 'SaveFusionResultsHook'
 ]
