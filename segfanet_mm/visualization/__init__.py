@@ -1,3 +1,3 @@
-from .panels import colorize, make_panel
+from .panels import colorize, make_comparison, make_panel
 
-__all__ = ['colorize', 'make_panel']
+__all__ = ['colorize', 'make_comparison', 'make_panel']

@@ -1,5 +1,5 @@
 """Side-by-side panels that show what a fusion model does to one pair."""
-from typing import Optional, Sequence
+from typing import List, Mapping, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -45,11 +45,30 @@ def make_panel(ir: np.ndarray,
         tiles.append(('prediction', colorize(pred, palette)))
     if gt is not None:
         tiles.append(('ground truth', colorize(gt, palette)))
+    return _labelled_row(tiles, height)
+
+
+def _labelled_row(tiles: List[Tuple[str, np.ndarray]],
+                  height: int,
+                  interpolation: int = cv2.INTER_NEAREST) -> np.ndarray:
+    """Label each (name, RGB tile), rescale to ``height`` (> 0), concat."""
     out = []
     for name, tile in tiles:
         if height and tile.shape[0] != height:
             width = round(tile.shape[1] * height / tile.shape[0])
             tile = cv2.resize(tile, (width, height),
-                              interpolation=cv2.INTER_NEAREST)
+                              interpolation=interpolation)
         out.append(_label(np.ascontiguousarray(tile, np.uint8), name))
     return np.concatenate(out, axis=1)
+
+
+def make_comparison(ir: np.ndarray, vis: np.ndarray,
+                    fused: Mapping[str, np.ndarray],
+                    height: int = 0) -> np.ndarray:
+    """IR | visible | one tile per fusion method (name -> H x W x 3 RGB),
+    as one RGB row; stack rows of several pairs with the same ``height``
+    (area interpolation, so photographs stay smooth when shrunk)."""
+    tiles = [('infrared', np.repeat(ir[..., None], 3, axis=2)),
+             ('visible', vis)]
+    tiles += list(fused.items())
+    return _labelled_row(tiles, height, cv2.INTER_AREA)
