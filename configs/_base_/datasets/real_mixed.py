@@ -10,7 +10,7 @@
 shared_root = '../shared/data'
 classes = dict(
     classes=('unlabelled', 'person'), palette=[[0, 0, 0], [255, 64, 0]])
-crop_size = (256, 256)
+crop_size = (192, 192)
 roadscene_pipeline = [
     dict(type='LoadIRVisPair'),
     dict(type='IVFRandomCrop', crop_size=crop_size),

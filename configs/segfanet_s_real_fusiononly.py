@@ -1,0 +1,10 @@
+# Ablation of configs/segfanet_s_real.py: fusion only (no segmentation
+# loss, no alignment, no semantic injection), same data and schedule. The
+# decode head is built but untrained (see segfanet_demo_fusiononly.py).
+_base_ = ['./segfanet_s_real.py']
+model = dict(
+    seg_loss_weight=0.,
+    align_loss=dict(loss_weight=0.),
+    fusion_head=dict(semantic_injection=False))
+model_wrapper_cfg = dict(
+    type='MMDistributedDataParallel', find_unused_parameters=True)
