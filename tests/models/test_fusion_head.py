@@ -48,31 +48,3 @@ def test_config_errors():
     head = FusionHead(in_channels=WIDTHS, channels=(4, 8, 12), sem_channels=6)
     with pytest.raises(ValueError):
         head(feats_for(32, 32), torch.rand(2, 2, 32, 32), None)
-    with pytest.raises(ValueError, match='output_base'):
-        FusionHead(in_channels=WIDTHS, channels=(4, 8, 12), sem_channels=6,
-                   output_base='median')
-
-
-@pytest.mark.parametrize('rule', ['max', 'mean'])
-def test_output_base_starts_at_the_rule_and_learns_a_correction(rule):
-    torch.manual_seed(0)
-    head = FusionHead(in_channels=WIDTHS, channels=(4, 8, 12),
-                      full_res_channels=4, semantic_injection=False,
-                      output_base=rule)
-    sources = torch.rand(2, 2, 40, 56)
-    base = sources.amax(1, keepdim=True) if rule == 'max' else \
-        sources.mean(1, keepdim=True)
-    fused, _ = head(feats_for(40, 56), sources)
-    # logit/sigmoid round trip, base clamped to [1e-3, 1 - 1e-3]
-    assert (fused - base).abs().max() <= 1e-3 + 1e-6
-    target = (base * 1.2).clamp(0, 1)
-    optim = torch.optim.Adam(head.parameters(), lr=1e-2)
-    losses = []
-    for _ in range(20):
-        fused, _ = head(feats_for(40, 56), sources)
-        loss = (fused - target).abs().mean()
-        optim.zero_grad()
-        loss.backward()
-        optim.step()
-        losses.append(loss.item())
-    assert losses[-1] < 0.7 * losses[0]

@@ -16,10 +16,6 @@ from torch import Tensor
 
 from .semantic_injection import SemanticInjection
 
-# ``logit`` clamps the base rule to [BASE_EPS, 1 - BASE_EPS]: finite logits,
-# and an error below half a grey level where the output rounds to 0 or 255.
-BASE_EPS = 1e-3
-
 
 @MODELS.register_module()
 class FusionHead(BaseModule):
@@ -33,15 +29,7 @@ class FusionHead(BaseModule):
     source images (IR and visible Y, so pixel detail needs no wide
     full-resolution layers) and applies a thin 3x3 ConvModule. After every
     level a :class:`SemanticInjection` modulates the feature with S. The
-    output is ``Y_f = sigmoid(conv3x3(x))`` in [0, 1], or, with
-    ``output_base``, a learnt correction of a classical fusion rule::
-
-        Y_f = sigmoid(logit(base) + conv3x3(x)),  base = max(IR, Y_vis)
-                                                  or (IR + Y_vis) / 2
-
-    whose last convolution starts at zero, so training starts from the rule
-    and spends its capacity on what the rule gets wrong (lost texture,
-    washed-out targets) instead of on reproducing intensities.
+    output is ``Y_f = sigmoid(conv3x3(x))`` in [0, 1].
 
     Args:
         in_channels: channels of the encoder features ``F_1 .. F_n``.
@@ -57,8 +45,6 @@ class FusionHead(BaseModule):
             alignment shapes the decoder's own features rather than S's
             copy in them.
         source_channels: channels of the source images fed at full res.
-        output_base: None (direct output), ``'max'`` or ``'mean'`` of the
-            source channels (see above).
         norm_cfg: normalisation layers.
         act_cfg: activation layers.
         init_cfg: mmengine initialisation config.
@@ -73,7 +59,6 @@ class FusionHead(BaseModule):
                  injection_channels: int = 16,
                  align_index: int = 1,
                  source_channels: int = 2,
-                 output_base: Optional[str] = None,
                  norm_cfg: ConfigType = dict(type='BN', requires_grad=True),
                  act_cfg: ConfigType = dict(type='ReLU'),
                  init_cfg: OptMultiConfig = None) -> None:
@@ -87,10 +72,6 @@ class FusionHead(BaseModule):
                              f'got {align_index}')
         if semantic_injection and sem_channels is None:
             raise ValueError('semantic_injection needs sem_channels')
-        if output_base not in (None, 'max', 'mean'):
-            raise ValueError("output_base must be None, 'max' or 'mean', "
-                             f'got {output_base!r}')
-        self.output_base = output_base
         self.semantic_injection = semantic_injection
         self.align_index = align_index
         self.channels = tuple(channels)
@@ -103,9 +84,6 @@ class FusionHead(BaseModule):
             channels[0] + source_channels, full_res_channels, 3, padding=1,
             **conv_kw)
         self.out_conv = nn.Conv2d(full_res_channels, 1, 3, padding=1)
-        if output_base:
-            nn.init.zeros_(self.out_conv.weight)
-            nn.init.zeros_(self.out_conv.bias)
         if semantic_injection:
             self.injections = nn.ModuleList(
                 SemanticInjection(d, sem_channels, injection_channels)
@@ -153,9 +131,4 @@ class FusionHead(BaseModule):
                    align_corners=False)
         x = self.full_res_conv(torch.cat([x, sources], dim=1))
         x = self._inject(len(self.skip_convs), x, sem)
-        logits = self.out_conv(x)
-        if self.output_base:
-            base = sources.amax(1, keepdim=True) \
-                if self.output_base == 'max' else sources.mean(1, keepdim=True)
-            logits = logits + torch.logit(base, eps=BASE_EPS)
-        return logits.sigmoid(), align_feat
+        return self.out_conv(x).sigmoid(), align_feat
