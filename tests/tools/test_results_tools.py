@@ -1,0 +1,65 @@
+"""Release and reporting tools: publish_model.py and results_table.py."""
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_publish_model_keeps_weights_only(tmp_path):
+    state = {'conv.weight': torch.randn(4, 3, 3, 3), 'bn.num': torch.tensor(3)}
+    ckpt = dict(state_dict=state, meta=dict(iter=5),
+                optimizer=dict(state={}, param_groups=[]))
+    torch.save(ckpt, tmp_path / 'in.pth')
+    out = run('tools/model_converters/publish_model.py',
+              str(tmp_path / 'in.pth'), str(tmp_path / 'out.pth'), '--half')
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert 'sha256' in out.stdout
+    loaded = torch.load(tmp_path / 'out.pth', weights_only=True)
+    assert set(loaded) == set(state)
+    assert loaded['conv.weight'].dtype == torch.float16
+    torch.testing.assert_close(loaded['conv.weight'].float(),
+                               state['conv.weight'], rtol=1e-3, atol=1e-3)
+    assert loaded['bn.num'].dtype == torch.int64
+    same = run('tools/model_converters/publish_model.py',
+               str(tmp_path / 'in.pth'), str(tmp_path / 'in.pth'))
+    assert same.returncode != 0 and 'differ' in same.stderr
+
+
+def write_csv(path, rows):
+    with open(path, 'w', newline='') as fh:
+        writer = csv.writer(fh)
+        writer.writerow(['img_name', 'EN', 'MI'])
+        writer.writerows(rows)
+
+
+def test_results_table_means_and_wins(tmp_path):
+    write_csv(tmp_path / 'a.csv', [['x', 6, 2], ['y', 8, 2]])
+    write_csv(tmp_path / 'b.csv', [['x', 7, 1], ['y', 6, 5]])
+    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN',
+              'MI', '--method', f'base={tmp_path / "a.csv"}', '--method',
+              f'net={tmp_path / "b.csv"}', '--baselines', 'base')
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert '| base | **7** | 2 |' in out.stdout
+    assert '| net | 6.5 | **3** |' in out.stdout
+    assert 'net vs base: higher on 1/2 (MI); not on EN' in out.stdout
+    write_csv(tmp_path / 'c.csv', [['x', 7, 1]])
+    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN',
+              '--method', f'a={tmp_path / "a.csv"}', '--method',
+              f'c={tmp_path / "c.csv"}')
+    assert out.returncode != 0 and 'different images' in out.stderr
+
+
+@pytest.mark.parametrize('bad', ['noequals', '=x.csv'])
+def test_results_table_rejects_bad_method(bad):
+    out = run('tools/analysis_tools/results_table.py', '--method', bad)
+    assert out.returncode != 0 and 'NAME=CSV' in out.stderr
