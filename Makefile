@@ -3,7 +3,7 @@ PYTHON ?= python3
 DEMO_CONFIG ?= configs/segfanet_demo.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
-.PHONY: install demo test
+.PHONY: install demo test results
 
 install:
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
@@ -15,3 +15,8 @@ demo: install
 
 test: install
 	$(PYTHON) -m pytest tests -q
+
+# Train SegFANet-S and its ablations on the real pairs in ../shared/data and
+# score them on VIFB against the mean/max rules (docs/results.md; ~1 h CPU).
+results: install
+	bash tools/reproduce_real_results.sh
