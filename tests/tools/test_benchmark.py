@@ -1,0 +1,54 @@
+"""tools/analysis_tools/benchmark.py: memory-scaling and training modes run
+end to end and print their rows (no timing assertions: timings are noisy)."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / 'tools' / 'analysis_tools' / 'benchmark.py'
+CONFIG = 'configs/segfanet_demo.py'
+NUMBER = r'([+-]?[0-9.]+)'
+
+
+def run_benchmark(*args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, str(SCRIPT), CONFIG, '--skip-inference',
+         '--threads', '1', *args],
+        cwd=REPO, text=True, capture_output=True, timeout=300)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    return out.stdout
+
+
+@pytest.mark.slow
+def test_memory_scaling_rows():
+    stdout = run_benchmark('--memory-scaling', '--sizes', '160x192',
+                           '240x320', '--tile', '128')
+    rows = re.findall(
+        rf'^\| (\d+) x (\d+) \| {NUMBER} \| {NUMBER} \| {NUMBER} \| '
+        rf'{NUMBER} \| {NUMBER} \|$', stdout, re.M)
+    assert [(int(h), int(w)) for h, w, *_ in rows] == [(160, 192), (240, 320)]
+    for h, w, mp, *values in rows:
+        assert float(mp) == pytest.approx(int(h) * int(w) / 1e6, abs=0.01)
+        assert all(float(v) > 0 for v in values), stdout
+
+
+@pytest.mark.slow
+def test_training_interleaved(demo_root):
+    stdout = run_benchmark('--train', '--train-iters', '4', '--warmup', '1',
+                           '--crop', '32', '32', '--train-batch', '2',
+                           '--train-workers', '0')
+    assert re.search(r'^training 2x4x32x32, 0 workers, 4 iterations', stdout,
+                     re.M), stdout
+    step = re.search(
+        rf'mmengine step {NUMBER} ms = data {NUMBER} ms \({NUMBER}%\) \+ '
+        rf'compute {NUMBER} ms; model.train_step {NUMBER} ms', stdout)
+    plain = re.search(rf'plain PyTorch step {NUMBER} ms', stdout)
+    overhead = re.search(
+        rf'compute vs plain {NUMBER}% \(ratio of medians\), {NUMBER}% '
+        rf'\(median of paired ratios\); train_step vs plain {NUMBER}%',
+        stdout)
+    assert step and plain and overhead, stdout
+    assert all(float(v) > 0 for v in step.groups() + plain.groups())
