@@ -271,7 +271,7 @@ class SegFANet(EncoderDecoder):
                 logits[..., y1:y2, x1:x2] += out.seg_logits * weight
                 fused[..., y1:y2, x1:x2] += out.fused * weight
                 weights[..., y1:y2, x1:x2] += weight
-        return logits / weights, fused / weights
+        return logits.div_(weights), fused.div_(weights)
 
     def predict(self,
                 inputs: Tensor,
@@ -290,7 +290,7 @@ class SegFANet(EncoderDecoder):
         for i, sample in enumerate(data_samples):
             image = self._restore(images[i:i + 1], sample.metainfo) \
                 if restore else images[i]
-            image = image.clamp(0, 1)
+            image = image.clamp_(0, 1)  # in place: no second full-size copy
             sample.set_data({
                 'pred_fused': PixelData(data=image[:1]),
                 'pred_fused_rgb': PixelData(data=image[1:])
@@ -309,6 +309,8 @@ class SegFANet(EncoderDecoder):
             assert direction in ('horizontal', 'vertical')
             image = image.flip(dims=(3, ) if direction == 'horizontal' else
                                (2, ))
+        if tuple(image.shape[2:]) == tuple(img_meta['ori_shape'][:2]):
+            return image.squeeze(0)  # nothing to resize: no copy
         return resize(
             image,
             size=img_meta['ori_shape'],
