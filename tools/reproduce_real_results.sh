@@ -38,4 +38,4 @@ python tools/analysis_tools/compare_fusion.py --ir "$VIFB/ir" \
     --vis "$VIFB/vis" --method "max=$OUT/max/fused_rgb" \
     --method "SegFANet-S=$OUT/segfanet_s_real/fused_rgb" \
     --stems manCall nightCar walking --height 200 \
-    --out "$OUT/compare_vifb.png"
+    --out "$OUT/compare_vifb.jpg"
