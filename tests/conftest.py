@@ -73,3 +73,15 @@ def mmseg_default_scope():
     """Registries resolve names in mmseg's scope, as inside a Runner."""
     from mmengine.registry import init_default_scope
     init_default_scope('mmseg')
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread for the test (restored after): metric code on small
+    tensors has the lowest CPU time with one thread, and no OpenMP spinning
+    on busy CI hosts."""
+    import torch
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)

@@ -15,14 +15,6 @@ from segfanet_mm.evaluation import (METRIC_NAMES, FusionMetric,
                                     rgb_to_grey)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 def make_item(h, w, seed, name):
     """(inputs (4,H,W) uint8, data-sample dict) like the pipeline emits."""
     g = torch.Generator().manual_seed(seed)

@@ -13,15 +13,6 @@ ssim = importlib.import_module(f'{_PKG}.ssim')
 vif = importlib.import_module(f'{_PKG}.vif')
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small tensors: one thread avoids OpenMP overhead on busy CI hosts."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 def test_band_matrix_applies_valid_filter():
     k = torch.tensor([1.0, 2.0, 3.0])
     t = _filters.band_matrix(k, 6)

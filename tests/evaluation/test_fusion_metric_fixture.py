@@ -34,16 +34,6 @@ pytestmark = pytest.mark.skipif(
     not (FIXTURE / 'reference_metrics.csv').is_file(),
     reason=f'metric fixture not found at {FIXTURE}')
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One torch thread: the lowest CPU time, and no OpenMP spinning on busy
-    CI hosts (the previous setting is restored)."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 # The contract is 1e-3 relative; the implementation reaches ~3e-6 (the CSV
 # has 6 significant digits), so regressions are caught at 2e-5.
 CONTRACT_RTOL = 1e-3

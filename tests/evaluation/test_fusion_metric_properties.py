@@ -18,15 +18,6 @@ from segfanet_mm.evaluation import (METRIC_NAMES, FusionConvention,
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small images: one thread avoids OpenMP overhead on busy CI hosts."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 def smooth_image(h, w, seed, lo=0, hi=255):
     g = torch.Generator().manual_seed(seed)
     coarse = torch.rand(1, 1, h // 8 + 2, w // 8 + 2, generator=g)

@@ -18,6 +18,9 @@ NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM', 'CC',
          'PSNR', 'MSE')
 
 
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
+
+
 def shared_data_dir() -> Path:
     env = os.environ.get('SEGFANET_SHARED_DATA')
     if env:
@@ -26,14 +29,6 @@ def shared_data_dir() -> Path:
 
 
 FIXTURE = shared_data_dir() / 'metric_fixture'
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
 
 
 @pytest.fixture(scope='module')
