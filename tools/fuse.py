@@ -56,8 +56,8 @@ def parse_args() -> argparse.Namespace:
         default=1024,
         help='fuse images larger than this in overlapping tiles (0: never)')
     args = parser.parse_args()
-    has_model = args.config is not None and args.checkpoint is not None
-    if bool(args.rule) == has_model or (args.rule and args.config):
+    given = [x for x in (args.config, args.checkpoint) if x is not None]
+    if len(given) != (0 if args.rule else 2):
         parser.error('give CONFIG and CHECKPOINT, or --rule (not both)')
     return args
 

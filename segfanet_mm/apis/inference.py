@@ -118,16 +118,19 @@ def stack_pair(ir: ImageLike, vis: ImageLike) -> np.ndarray:
     return np.concatenate([vis_img, ir_img[..., None]], axis=2)
 
 
+def slide_test_cfg(tile: int) -> dict:
+    """``test_cfg`` of sliding-window inference: ``tile`` x ``tile``
+    windows overlapping by 1/4."""
+    stride = max(1, tile * 3 // 4)
+    return dict(mode='slide', crop_size=(tile, tile), stride=(stride, stride))
+
+
 def use_tiles_if_large(model: nn.Module, height: int, width: int,
                        tile: Optional[int]) -> None:
-    """Switch to sliding-window inference (``tile`` x ``tile`` windows, 1/4
-    overlap) when the image exceeds ``tile``; whole-image otherwise."""
-    if tile and max(height, width) > tile:
-        stride = max(1, tile * 3 // 4)
-        model.test_cfg = dict(mode='slide', crop_size=(tile, tile),
-                              stride=(stride, stride))
-    else:
-        model.test_cfg = dict(mode='whole')
+    """Switch to sliding-window inference (:func:`slide_test_cfg`) when the
+    image exceeds ``tile``; whole-image otherwise."""
+    model.test_cfg = slide_test_cfg(tile) if tile and max(
+        height, width) > tile else dict(mode='whole')
 
 
 @torch.no_grad()

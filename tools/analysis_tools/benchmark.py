@@ -14,9 +14,9 @@ average-fusion model on the same input as a floor.
 
 Memory scaling (``--memory-scaling``): the extra memory one ``model.predict``
 of a 1 x 4 x H x W input needs, per size in ``--sizes``, in whole-image mode
-and in slide mode (``--tile`` windows, 3/4 stride, as
-``segfanet_mm.apis.inference.use_tiles_if_large`` sets). Each (size, mode)
-runs in a fresh process, because a process's peak RSS never goes down: the
+and in slide mode (``--tile`` windows, 3/4 stride:
+``segfanet_mm.apis.inference.slide_test_cfg``, as ``tools/fuse.py`` uses).
+Each (size, mode) runs in a fresh process, because a process's peak RSS never goes down: the
 extra memory is the peak after ``predict`` minus what the process holds after
 imports, building the model and one 64 x 64 warm-up ``predict`` (CPU: peak
 RSS minus current RSS; GPU: ``max_memory_allocated`` minus
@@ -62,6 +62,7 @@ from mmseg.structures import SegDataSample  # noqa: E402
 from torch import nn  # noqa: E402
 
 from segfanet_mm.apis import ClassicalFusion, init_fusion_model  # noqa: E402
+from segfanet_mm.apis.inference import slide_test_cfg  # noqa: E402
 
 DEFAULT_SIZES = ['240x320', '480x640', '960x1280', '1920x2560', '2880x3840']
 
@@ -148,22 +149,14 @@ def parse_size(text: str) -> Tuple[int, int]:
     return int(h), int(w)
 
 
-def inference_cfg(mode: str, tile: int) -> dict:
-    """``test_cfg`` of whole-image or slide inference (``tile`` windows, 3/4
-    stride, as ``use_tiles_if_large`` sets)."""
-    if mode == 'whole':
-        return dict(mode='whole')
-    stride = max(1, tile * 3 // 4)
-    return dict(mode='slide', crop_size=(tile, tile), stride=(stride, stride))
-
-
 def memory_probe(args) -> None:
     """One point of ``--memory-scaling``, run in a fresh process: print, as
     one JSON line, the memory held before the measured ``predict`` and the
     peak during it (MB)."""
     h, w = parse_size(args.memory_probe[0])
     model = init_fusion_model(args.config, args.checkpoint, args.device)
-    model.test_cfg = inference_cfg(args.memory_probe[1], args.tile)
+    model.test_cfg = dict(mode='whole') if args.memory_probe[1] == 'whole' \
+        else slide_test_cfg(args.tile)
     cuda = args.device.startswith('cuda')
 
     def predict(height: int, width: int) -> None:

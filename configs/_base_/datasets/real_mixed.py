@@ -33,6 +33,11 @@ test_pipeline = [
     dict(type='LoadIRVisPair'),
     dict(type='PackIVFInputs'),
 ]
+val_pipeline = [
+    dict(type='LoadIRVisPair'),
+    dict(type='LoadIVFAnnotations'),
+    dict(type='PackIVFInputs'),
+]
 msrs_mini = dict(
     type='MSRSDataset',
     data_root=shared_root + '/msrs_mini',
@@ -65,13 +70,7 @@ val_dataloader = dict(
     num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        msrs_mini,
-        pipeline=[
-            dict(type='LoadIRVisPair'),
-            dict(type='LoadIVFAnnotations'),
-            dict(type='PackIVFInputs'),
-        ]))
+    dataset=dict(msrs_mini, pipeline=val_pipeline))
 test_dataloader = dict(
     batch_size=1,
     num_workers=1,
