@@ -1,7 +1,10 @@
 """FusionLoss: zero at its optimum, positive otherwise, named terms."""
+import cv2
+import numpy as np
+import pytest
 import torch
 
-from segfanet_mm.models import FusionLoss, sobel_magnitude
+from segfanet_mm.models import FusionLoss, sobel_magnitude, two_scale_target
 
 KEYS = {'loss_fus_int', 'loss_fus_grad', 'loss_fus_ssim'}
 
@@ -51,3 +54,59 @@ def test_sobel_magnitude_of_a_step():
     assert mag.shape == img.shape
     assert torch.allclose(mag[0, 0, 2, 2], torch.tensor(4.0))  # |Gx| = 4
     assert mag[0, 0, 2, 0] == 0
+
+
+def test_two_scale_target_matches_opencv_reference():
+    rng = np.random.default_rng(0)
+    ir, vis = (rng.random((40, 52), dtype=np.float32) * 0.5 for _ in range(2))
+
+    def blur(x):  # OpenCV's default border is reflect-101, kornia's 'reflect'
+        return cv2.GaussianBlur(x, (13, 13), 2.0)
+
+    expected = np.clip(
+        np.maximum(blur(ir), blur(vis)) + ir - blur(ir) + vis - blur(vis), 0,
+        1)
+    target = two_scale_target(
+        torch.from_numpy(ir)[None, None], torch.from_numpy(vis)[None, None],
+        2.0)
+    np.testing.assert_allclose(target[0, 0].numpy(), expected, atol=1e-6)
+
+
+def test_two_scale_target_keeps_the_darker_sources_texture():
+    # A warm, flat IR background over a dark visible image with texture:
+    # max(IR, Y) is flat and loses the texture; the two-scale target keeps it
+    # on the IR base.
+    ir = torch.full((1, 1, 32, 32), 0.8)
+    texture = 0.05 * torch.sign(torch.randn(1, 1, 32, 32))
+    vis = 0.2 + texture
+    assert torch.maximum(ir, vis).unique().numel() == 1
+    target = two_scale_target(ir, vis, 2.0)
+    base = two_scale_target(ir, torch.full_like(vis, 0.2), 2.0)
+    assert torch.allclose(base, ir)
+    correlation = torch.corrcoef(torch.stack([(target - base).flatten(),
+                                              texture.flatten()]))[0, 1]
+    assert correlation > 0.9
+
+
+def test_detail_sigma_selects_the_intensity_target():
+    ir, vis, fused = (torch.rand(1, 1, 24, 24) for _ in range(3))
+    loss = FusionLoss(w_grad=0, w_ssim=0, detail_sigma=1.5)(fused, ir, vis)
+    expected = (fused - two_scale_target(ir, vis, 1.5)).abs().mean()
+    assert torch.isclose(loss['loss_fus_int'], expected)
+    with pytest.raises(ValueError, match='detail_sigma'):
+        FusionLoss(detail_sigma=-1)
+
+
+def test_mutual_information_term_prefers_grey_levels_tied_to_the_sources():
+    # The mean of the sources is a function of both; the same image with its
+    # pixels shuffled has the same histogram but shares nothing with them.
+    torch.manual_seed(0)
+    ir, vis = torch.rand(1, 1, 48, 48), torch.rand(1, 1, 48, 48)
+    mean = (ir + vis) / 2
+    shuffled = mean.flatten()[torch.randperm(mean.numel())].view_as(mean)
+    loss = FusionLoss(w_int=0, w_grad=0, w_ssim=0, w_mi=2.0)
+    assert set(loss(mean, ir, vis)) == {'loss_fus_mi'}
+    tied, untied = (loss(f, ir, vis)['loss_fus_mi'].item()
+                    for f in (mean, shuffled))
+    assert 0 < tied < untied <= 2.0 * 1.05
+    assert 'loss_fus_mi' not in FusionLoss()(mean, ir, vis)
