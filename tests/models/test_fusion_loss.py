@@ -3,8 +3,10 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from kornia.filters import spatial_gradient
 
-from segfanet_mm.models import FusionLoss, sobel_magnitude, two_scale_target
+from segfanet_mm.models import (FusionLoss, sobel_magnitude, stronger_gradient,
+                                two_scale_target)
 
 KEYS = {'loss_fus_int', 'loss_fus_grad', 'loss_fus_ssim'}
 
@@ -110,3 +112,30 @@ def test_mutual_information_term_prefers_grey_levels_tied_to_the_sources():
                     for f in (mean, shuffled))
     assert 0 < tied < untied <= 2.0 * 1.05
     assert 'loss_fus_mi' not in FusionLoss()(mean, ir, vis)
+
+
+def test_stronger_gradient_takes_each_pixels_stronger_source():
+    ir = torch.zeros(1, 1, 16, 16)
+    vis = torch.zeros(1, 1, 16, 16)
+    ir[..., :, 8:] = 1.0  # strong vertical edge
+    vis[..., 8:, :] = 0.3  # weak horizontal edge
+    grad = stronger_gradient(ir, vis)
+    assert grad.shape == (1, 1, 2, 16, 16)
+    ir_grad = spatial_gradient(ir, mode='sobel', normalized=False)
+    vis_grad = spatial_gradient(vis, mode='sobel', normalized=False)
+    assert torch.equal(grad[..., 2, 7], ir_grad[..., 2, 7])  # IR edge only
+    assert torch.equal(grad[..., 7, 2], vis_grad[..., 7, 2])  # visible only
+
+
+def test_signed_gradient_rejects_a_flipped_edge():
+    # An edge of the right strength but opposite polarity satisfies the
+    # magnitude form and not the signed one.
+    ir = torch.zeros(1, 1, 16, 16)
+    ir[..., :, 8:] = 1.0
+    vis = torch.zeros_like(ir)
+    flipped = 1.0 - ir
+    magnitude = FusionLoss(w_int=0, w_ssim=0)
+    signed = FusionLoss(w_int=0, w_ssim=0, signed_gradient=True)
+    assert magnitude(flipped, ir, vis)['loss_fus_grad'].item() == 0
+    assert signed(flipped, ir, vis)['loss_fus_grad'].item() > 0
+    assert signed(ir.clone(), ir, vis)['loss_fus_grad'].item() == 0

@@ -19,6 +19,18 @@ def sobel_magnitude(img: Tensor) -> Tensor:
     return grad.abs().sum(dim=2)
 
 
+def stronger_gradient(ir: Tensor, vis_y: Tensor) -> Tensor:
+    """Per pixel, the Sobel gradient vector (B, 1, 2, H, W) of whichever
+    source has the larger :func:`sobel_magnitude` there: the edge, with its
+    orientation and polarity, that the fused image should carry."""
+    grads = spatial_gradient(torch.cat([ir, vis_y], dim=1), mode='sobel',
+                             normalized=False)
+    grad_ir, grad_vis = grads.split(1, dim=1)
+    ir_stronger = grad_ir.abs().sum(2, keepdim=True) >= grad_vis.abs().sum(
+        2, keepdim=True)
+    return torch.where(ir_stronger, grad_ir, grad_vis)
+
+
 def two_scale_target(ir: Tensor, vis_y: Tensor, sigma: float) -> Tensor:
     """Brighter base plus both sources' detail::
 
@@ -46,13 +58,18 @@ class FusionLoss(nn.Module):
 
         loss_fus_int  = w_int  * L1(Y_f, T)
         loss_fus_grad = w_grad * L1(|grad Y_f|, max(|grad IR|, |grad Y_vis|))
+                    (or, signed: w_grad * L1(grad Y_f, stronger source's grad))
         loss_fus_ssim = w_ssim * (1 - (SSIM(Y_f, IR) + SSIM(Y_f, Y_vis)) / 2)
         loss_fus_mi   = w_mi   * (1 - (MI(Y_f, IR) / MI(IR, IR)
                                        + MI(Y_f, Y_vis) / MI(Y_vis, Y_vis)) / 2)
 
     The intensity target ``T`` is ``max(IR, Y_vis)``, or with
     ``detail_sigma > 0`` the :func:`two_scale_target` (the brighter base with
-    both sources' detail). ``|grad .|`` is :func:`sobel_magnitude`; SSIM is
+    both sources' detail). ``|grad .|`` is :func:`sobel_magnitude`; with
+    ``signed_gradient`` the gradient term compares the Sobel vectors
+    themselves with :func:`stronger_gradient`, so an edge must also keep the
+    orientation and polarity of the source it comes from (the magnitude form
+    accepts a flipped or rotated edge of the right strength). SSIM is
     kornia's Gaussian-window SSIM (``ssim_window`` x ``ssim_window``, same
     padding) averaged over pixels. ``MI`` is :func:`soft_mutual_information` (a differentiable
     histogram estimate), normalised by each source's MI with itself so the
@@ -68,6 +85,7 @@ class FusionLoss(nn.Module):
         ssim_window: SSIM Gaussian window size (odd).
         detail_sigma: Gaussian scale (pixels) that splits base from detail
             in the two-scale intensity target; 0 uses ``max(IR, Y_vis)``.
+        signed_gradient: match gradient vectors instead of magnitudes.
         w_mi: mutual-information weight.
         mi_bins: histogram bins of the mutual-information estimate.
     """
@@ -78,6 +96,7 @@ class FusionLoss(nn.Module):
                  w_ssim: float = 1.0,
                  ssim_window: int = 11,
                  detail_sigma: float = 0.0,
+                 signed_gradient: bool = False,
                  w_mi: float = 0.0,
                  mi_bins: int = 32) -> None:
         super().__init__()
@@ -88,6 +107,7 @@ class FusionLoss(nn.Module):
         if detail_sigma < 0:
             raise ValueError(f'detail_sigma must be >= 0, got {detail_sigma}')
         self.detail_sigma = detail_sigma
+        self.signed_gradient = signed_gradient
         self.w_mi = w_mi
         self.mi_bins = mi_bins
 
@@ -98,6 +118,15 @@ class FusionLoss(nn.Module):
             self.mi_bins)
         shared, own = both.chunk(2)
         return (shared / own.clamp_min(1e-6)).mean()
+
+    def _gradient_l1(self, fused: Tensor, ir: Tensor, vis_y: Tensor) -> Tensor:
+        if self.signed_gradient:
+            grad = spatial_gradient(fused, mode='sobel', normalized=False)
+            # Sum over the two components: the same scale as the magnitude
+            # form, |G_x| + |G_y|, so w_grad keeps its meaning.
+            return 2 * F.l1_loss(grad, stronger_gradient(ir, vis_y))
+        target = torch.maximum(sobel_magnitude(ir), sobel_magnitude(vis_y))
+        return F.l1_loss(sobel_magnitude(fused), target)
 
     def forward(self, fused: Tensor, ir: Tensor,
                 vis_y: Tensor) -> Dict[str, Tensor]:
@@ -114,9 +143,8 @@ class FusionLoss(nn.Module):
                 if self.detail_sigma else torch.maximum(ir, vis_y)
             losses['loss_fus_int'] = self.w_int * F.l1_loss(fused, target)
         if self.w_grad:
-            target = torch.maximum(sobel_magnitude(ir), sobel_magnitude(vis_y))
-            losses['loss_fus_grad'] = self.w_grad * F.l1_loss(
-                sobel_magnitude(fused), target)
+            losses['loss_fus_grad'] = self.w_grad * self._gradient_l1(
+                fused, ir, vis_y)
         if self.w_ssim:
             similarity = (ssim(fused, ir, self.ssim_window).mean() +
                           ssim(fused, vis_y, self.ssim_window).mean()) / 2
