@@ -1,5 +1,6 @@
 """SegFANet configs: variants' sizes, ablations differ only where meant."""
 import pytest
+import torch
 from mmengine.config import Config
 from mmseg.registry import MODELS
 
@@ -61,3 +62,19 @@ def test_configs_import_the_plugin(path):
     assert cfg.model.data_preprocessor.type == 'IVFDataPreProcessor'
     assert cfg.model.data_preprocessor.std == [255.] * 4
     assert cfg.model.decode_head.num_classes == 3
+
+
+def test_real_mi_variant_changes_only_the_fusion_loss():
+    main = Config.fromfile('configs/segfanet_s_real.py')
+    variant = Config.fromfile('configs/segfanet_s_real_mi.py')
+    assert diff(main, variant) == {
+        'model.fusion_loss.w_grad', 'model.fusion_loss.w_mi',
+        'model.fusion_loss.signed_gradient', 'model.fusion_loss.detail_sigma'
+    }
+    loss = MODELS.build(variant.model).fusion_loss
+    images = [torch.rand(2, 1, 48, 48) for _ in range(3)]
+    terms = loss(*images)
+    assert set(terms) == {
+        'loss_fus_int', 'loss_fus_grad', 'loss_fus_ssim', 'loss_fus_mi'
+    }
+    assert all(torch.isfinite(value) for value in terms.values())
