@@ -61,7 +61,7 @@ class FusionLoss(nn.Module):
                     (or, signed: w_grad * L1(grad Y_f, stronger source's grad))
         loss_fus_ssim = w_ssim * (1 - (SSIM(Y_f, IR) + SSIM(Y_f, Y_vis)) / 2)
         loss_fus_mi   = w_mi   * (1 - (MI(Y_f, IR) / MI(IR, IR)
-                                       + MI(Y_f, Y_vis) / MI(Y_vis, Y_vis)) / 2)
+                                     + MI(Y_f, Y_vis) / MI(Y_vis, Y_vis)) / 2)
 
     The intensity target ``T`` is ``max(IR, Y_vis)``, or with
     ``detail_sigma > 0`` the :func:`two_scale_target` (the brighter base with
@@ -71,10 +71,10 @@ class FusionLoss(nn.Module):
     orientation and polarity of the source it comes from (the magnitude form
     accepts a flipped or rotated edge of the right strength). SSIM is
     kornia's Gaussian-window SSIM (``ssim_window`` x ``ssim_window``, same
-    padding) averaged over pixels. ``MI`` is :func:`soft_mutual_information` (a differentiable
-    histogram estimate), normalised by each source's MI with itself so the
-    term is about 0 when ``Y_f`` carries all of both sources' grey-level
-    information; it asks that fused grey levels stay a function of the
+    padding) averaged over pixels. ``MI`` is :func:`soft_mutual_information`
+    (a differentiable histogram estimate), normalised by each source's MI
+    with itself so the term is about 0 when ``Y_f`` carries all of both
+    sources' grey-level information; it asks that fused grey levels stay a function of the
     sources', which the other terms do not (they are local). A term whose
     weight is 0 is neither computed nor returned.
 
@@ -120,6 +120,7 @@ class FusionLoss(nn.Module):
         return (shared / own.clamp_min(1e-6)).mean()
 
     def _gradient_l1(self, fused: Tensor, ir: Tensor, vis_y: Tensor) -> Tensor:
+        """Unweighted gradient term, magnitude or signed form."""
         if self.signed_gradient:
             grad = spatial_gradient(fused, mode='sobel', normalized=False)
             # Sum over the two components: the same scale as the magnitude
