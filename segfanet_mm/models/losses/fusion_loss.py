@@ -74,9 +74,9 @@ class FusionLoss(nn.Module):
     padding) averaged over pixels. ``MI`` is :func:`soft_mutual_information`
     (a differentiable histogram estimate), normalised by each source's MI
     with itself so the term is about 0 when ``Y_f`` carries all of both
-    sources' grey-level information; it asks that fused grey levels stay a function of the
-    sources', which the other terms do not (they are local). A term whose
-    weight is 0 is neither computed nor returned.
+    sources' grey-level information; it asks that fused grey levels stay a
+    function of the sources', which the other terms do not (they are
+    local). A term whose weight is 0 is neither computed nor returned.
 
     Args:
         w_int: intensity weight.
