@@ -111,12 +111,16 @@ class FusionLoss(nn.Module):
         self.w_mi = w_mi
         self.mi_bins = mi_bins
 
-    def _normalised_mi(self, fused: Tensor, source: Tensor) -> Tensor:
-        """Mean over the batch of ``MI(Y_f, S) / MI(S, S)``."""
-        both = soft_mutual_information(
-            torch.cat([fused, source]), torch.cat([source, source]),
-            self.mi_bins)
-        shared, own = both.chunk(2)
+    def _normalised_mi(self, fused: Tensor, ir: Tensor,
+                       vis_y: Tensor) -> Tensor:
+        """``(MI(Y_f, IR) / MI(IR, IR) + MI(Y_f, Y) / MI(Y, Y)) / 2``,
+        averaged over the batch; the four estimates share one histogram
+        call and one set of sampled pixels."""
+        sources = torch.cat([ir, vis_y])
+        mi = soft_mutual_information(
+            torch.cat([fused, fused, sources]),
+            torch.cat([sources, sources]), self.mi_bins)
+        shared, own = mi.chunk(2)
         return (shared / own.clamp_min(1e-6)).mean()
 
     def _gradient_l1(self, fused: Tensor, ir: Tensor, vis_y: Tensor) -> Tensor:
@@ -126,7 +130,8 @@ class FusionLoss(nn.Module):
             # Sum over the two components: the same scale as the magnitude
             # form, |G_x| + |G_y|, so w_grad keeps its meaning.
             return 2 * F.l1_loss(grad, stronger_gradient(ir, vis_y))
-        target = torch.maximum(sobel_magnitude(ir), sobel_magnitude(vis_y))
+        target = sobel_magnitude(torch.cat([ir, vis_y], dim=1)).amax(
+            1, keepdim=True)
         return F.l1_loss(sobel_magnitude(fused), target)
 
     def forward(self, fused: Tensor, ir: Tensor,
@@ -151,7 +156,6 @@ class FusionLoss(nn.Module):
                           ssim(fused, vis_y, self.ssim_window).mean()) / 2
             losses['loss_fus_ssim'] = self.w_ssim * (1 - similarity)
         if self.w_mi:
-            losses['loss_fus_mi'] = self.w_mi * (1 - (
-                self._normalised_mi(fused, ir) +
-                self._normalised_mi(fused, vis_y)) / 2)
+            losses['loss_fus_mi'] = self.w_mi * (
+                1 - self._normalised_mi(fused, ir, vis_y))
         return losses
