@@ -10,6 +10,7 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from .soft_mutual_information import soft_mutual_information
+from .soft_qabf import soft_qabf
 
 
 def sobel_magnitude(img: Tensor) -> Tensor:
@@ -62,6 +63,7 @@ class FusionLoss(nn.Module):
         loss_fus_ssim = w_ssim * (1 - (SSIM(Y_f, IR) + SSIM(Y_f, Y_vis)) / 2)
         loss_fus_mi   = w_mi   * (1 - (MI(Y_f, IR) / MI(IR, IR)
                                      + MI(Y_f, Y_vis) / MI(Y_vis, Y_vis)) / 2)
+        loss_fus_qabf = w_qabf * (1 - Qabf(Y_f, IR, Y_vis))
 
     The intensity target ``T`` is ``max(IR, Y_vis)``, or with
     ``detail_sigma > 0`` the :func:`two_scale_target` (the brighter base with
@@ -76,7 +78,10 @@ class FusionLoss(nn.Module):
     with itself so the term is about 0 when ``Y_f`` carries all of both
     sources' grey-level information; it asks that fused grey levels stay a
     function of the sources', which the other terms do not (they are
-    local). A term whose weight is 0 is neither computed nor returned.
+    local). ``Qabf`` is :func:`soft_qabf`, the edge-preservation metric
+    itself: every edge of either source should reappear with the same
+    strength and orientation. A term whose weight is 0 is neither computed
+    nor returned.
 
     Args:
         w_int: intensity weight.
@@ -88,6 +93,7 @@ class FusionLoss(nn.Module):
         signed_gradient: match gradient vectors instead of magnitudes.
         w_mi: mutual-information weight.
         mi_bins: histogram bins of the mutual-information estimate.
+        w_qabf: edge-preservation (Qabf) weight.
     """
 
     def __init__(self,
@@ -98,7 +104,8 @@ class FusionLoss(nn.Module):
                  detail_sigma: float = 0.0,
                  signed_gradient: bool = False,
                  w_mi: float = 0.0,
-                 mi_bins: int = 32) -> None:
+                 mi_bins: int = 32,
+                 w_qabf: float = 0.0) -> None:
         super().__init__()
         self.w_int = w_int
         self.w_grad = w_grad
@@ -110,6 +117,7 @@ class FusionLoss(nn.Module):
         self.signed_gradient = signed_gradient
         self.w_mi = w_mi
         self.mi_bins = mi_bins
+        self.w_qabf = w_qabf
 
     def _normalised_mi(self, fused: Tensor, ir: Tensor,
                        vis_y: Tensor) -> Tensor:
@@ -158,4 +166,7 @@ class FusionLoss(nn.Module):
         if self.w_mi:
             losses['loss_fus_mi'] = self.w_mi * (
                 1 - self._normalised_mi(fused, ir, vis_y))
+        if self.w_qabf:
+            losses['loss_fus_qabf'] = self.w_qabf * (
+                1 - soft_qabf(fused, ir, vis_y).mean())
         return losses
