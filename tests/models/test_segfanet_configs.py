@@ -69,12 +69,14 @@ def test_real_mi_variant_changes_only_the_fusion_loss():
     variant = Config.fromfile('configs/segfanet_s_real_mi.py')
     assert diff(main, variant) == {
         'model.fusion_loss.w_grad', 'model.fusion_loss.w_mi',
-        'model.fusion_loss.signed_gradient', 'model.fusion_loss.detail_sigma'
+        'model.fusion_loss.w_qabf', 'model.fusion_loss.signed_gradient',
+        'model.fusion_loss.detail_sigma'
     }
     loss = MODELS.build(variant.model).fusion_loss
     images = [torch.rand(2, 1, 48, 48) for _ in range(3)]
     terms = loss(*images)
     assert set(terms) == {
-        'loss_fus_int', 'loss_fus_grad', 'loss_fus_ssim', 'loss_fus_mi'
+        'loss_fus_int', 'loss_fus_grad', 'loss_fus_ssim', 'loss_fus_mi',
+        'loss_fus_qabf'
     }
     assert all(torch.isfinite(value) for value in terms.values())
