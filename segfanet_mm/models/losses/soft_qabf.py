@@ -1,5 +1,6 @@
 """Differentiable Qabf: the edge-preservation metric as a training signal."""
 import math
+from typing import Tuple
 
 import torch
 import torch.nn.functional as F
@@ -9,17 +10,18 @@ from torch import Tensor
 from segfanet_mm.evaluation.functional.qabf import D_A, D_G, K_A, K_G, T_A, T_G
 
 
-def _strength_orientation(x: Tensor, eps: float):
+def _strength_orientation(x: Tensor, eps: float) -> Tuple[Tensor, Tensor]:
     """Sobel strength ``sqrt(sx^2 + sy^2 + eps^2)`` and orientation
     ``atan(sy / sx)`` of every channel, zero padding as the metric's."""
     kernels = get_sobel_kernel2d(device=x.device, dtype=x.dtype)[:, None]
     b, c, h, w = x.shape
     sx, sy = F.conv2d(x.reshape(b * c, 1, h, w), kernels, padding=1).reshape(
         b, c, 2, h, w).unbind(dim=2)
+    strength = (sx * sx + sy * sy + eps * eps).sqrt()
     # atan(sy / sx) tends to +-pi/2 as sx -> 0; a floor of eps on |sx|
     # (positive sign at 0, as the metric's pi/2 rule) keeps it finite.
     sx = torch.where(sx.abs() < eps, torch.full_like(sx, eps), sx)
-    return (sx * sx + sy * sy + eps * eps).sqrt(), torch.atan(sy / sx)
+    return strength, torch.atan(sy / sx)
 
 
 def soft_qabf(fused: Tensor, ir: Tensor, vis: Tensor,
