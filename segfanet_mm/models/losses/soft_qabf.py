@@ -20,7 +20,7 @@ def _strength_orientation(x: Tensor, eps: float) -> Tuple[Tensor, Tensor]:
     strength = (sx * sx + sy * sy + eps * eps).sqrt()
     # atan(sy / sx) tends to +-pi/2 as sx -> 0; a floor of eps on |sx|
     # (positive sign at 0, as the metric's pi/2 rule) keeps it finite.
-    sx = torch.where(sx.abs() < eps, torch.full_like(sx, eps), sx)
+    sx = torch.where(sx.abs() < eps, eps, sx)
     return strength, torch.atan(sy / sx)
 
 
