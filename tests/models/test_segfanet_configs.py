@@ -36,8 +36,23 @@ def test_ablations_build_smaller(path):
     assert num_params(path) < num_params('configs/segfanet_demo.py')
 
 
-def test_base_variant_size():
-    assert 10_000_000 <= num_params('configs/segfanet_b_demo.py') <= 30_000_000
+@pytest.mark.parametrize(
+    'path', ['configs/segfanet_b_demo.py', 'configs/segfanet_b_real.py'])
+def test_base_variant_size(path):
+    assert 10_000_000 <= num_params(path) <= 30_000_000
+
+
+@pytest.mark.parametrize('small, base', [
+    ('configs/segfanet_demo.py', 'configs/segfanet_b_demo.py'),
+    ('configs/segfanet_s_real.py', 'configs/segfanet_b_real.py'),
+])
+def test_base_variants_change_only_the_architecture(small, base):
+    changed = diff(Config.fromfile(small), Config.fromfile(base))
+    architecture = ('model.backbone.', 'model.decode_head.',
+                    'model.fusion_head.', 'model.align_loss.', 'segfanet_b.',
+                    'b_widths')
+    assert 'model.backbone.widths' in changed
+    assert all(key.startswith(architecture) for key in changed), changed
 
 
 def test_ablations_differ_only_where_meant():
