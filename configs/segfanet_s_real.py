@@ -11,8 +11,9 @@ custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 # Fusion loss (docs/results.md, "Recipe" and run P): intensity against a
 # two-scale target (the brighter base layer plus both sources' detail,
 # sigma 2 px), signed gradient, SSIM, a soft mutual-information term (48
-# bins) and a soft Qabf term. The MI term holds the grey levels of both sources (the mean rule's
-# strength), the gradient and Qabf terms their edges (the max rule's).
+# bins) and a soft Qabf term. The MI term holds the grey levels of both
+# sources (the mean rule's strength), the gradient and Qabf terms their
+# edges (the max rule's).
 model = dict(
     decode_head=dict(num_classes=2),
     fusion_loss=dict(
