@@ -73,7 +73,7 @@ def uniform_mean(x: Tensor, size: int) -> Tensor:
     else:
         w_col = torch.ones(c, 1, size, 1, dtype=x.dtype, device=x.device)
         v = F.conv2d(x, w_col, groups=c)
-    n = torch.tensor(float(size), dtype=torch.float64, device=x.device)
+    n = torch.full((), size, dtype=torch.float64, device=x.device)
     v.div_(n)  # vertical means, float32 (true division, see above)
     # running sums in float64 (exact for these values); window sums are
     # cs[j + n - 1] - cs[j - 1], with cs[-1] = 0 for the first one
