@@ -28,7 +28,14 @@ class IVFDataPreProcessor(BaseDataPreprocessor):
         pad_val: input padding value (before normalisation).
         seg_pad_val: label padding value (255 = ignore).
         test_cfg: ``dict(size=..., size_divisor=...)`` padding at test time.
+        drop_modality: ``'ir'`` or ``'vis'`` sets that modality's channels
+            to zero after normalisation, in training and testing, so that a
+            network keeps its size and schedule but sees one modality only
+            (the single-modality baselines of docs/results.md); None keeps
+            both.
     """
+
+    MODALITY_CHANNELS = dict(vis=slice(0, 3), ir=slice(3, 4))
 
     def __init__(self,
                  mean: Sequence[float] = (0., 0., 0., 0.),
@@ -38,8 +45,12 @@ class IVFDataPreProcessor(BaseDataPreprocessor):
                  pad_val: float = 0,
                  seg_pad_val: int = 255,
                  test_cfg: Optional[dict] = None,
+                 drop_modality: Optional[str] = None,
                  non_blocking: bool = False) -> None:
         super().__init__(non_blocking)
+        if drop_modality not in (None, *self.MODALITY_CHANNELS):
+            raise ValueError("drop_modality must be None, 'ir' or 'vis', got "
+                             f'{drop_modality!r}')
         if len(mean) != 4 or len(std) != 4:
             raise ValueError('IVFDataPreProcessor expects 4 mean/std values '
                              f'(R, G, B, IR), got {mean} and {std}')
@@ -51,6 +62,7 @@ class IVFDataPreProcessor(BaseDataPreprocessor):
         self.pad_val = pad_val
         self.seg_pad_val = seg_pad_val
         self.test_cfg = test_cfg
+        self.drop_modality = drop_modality
 
     @staticmethod
     def split(inputs: Tensor) -> Tuple[Tensor, Tensor]:
@@ -102,6 +114,10 @@ class IVFDataPreProcessor(BaseDataPreprocessor):
                     f'RGB + infrared), got {tuple(x.shape)}; use '
                     'LoadIRVisPair and PackIVFInputs in the pipeline')
         inputs = [(x.float() - self.mean) / self.std for x in inputs]
+        if self.drop_modality is not None:
+            dropped = self.MODALITY_CHANNELS[self.drop_modality]
+            for x in inputs:
+                x[dropped] = 0
         if training:
             if samples is None:
                 raise ValueError('data_samples are required in training')

@@ -40,3 +40,22 @@ def test_rejects_wrong_channel_count():
     with pytest.raises(ValueError, match='4 x H x W'):
         pre(dict(inputs=[torch.zeros(3, 8, 8, dtype=torch.uint8)],
                  data_samples=[sample(8, 8)]), training=True)
+
+
+@pytest.mark.parametrize('drop, zeroed, kept', [('ir', slice(3, 4),
+                                                  slice(0, 3)),
+                                                 ('vis', slice(0, 3),
+                                                  slice(3, 4))])
+@pytest.mark.parametrize('training', [True, False])
+def test_drop_modality_zeroes_one_modality(drop, zeroed, kept, training):
+    pre = IVFDataPreProcessor(drop_modality=drop)
+    image = torch.randint(1, 256, (4, 6, 8), dtype=torch.uint8)
+    x = pre(dict(inputs=[image], data_samples=[sample(6, 8)]),
+            training=training)['inputs']
+    assert x[0, zeroed].eq(0).all()
+    torch.testing.assert_close(x[0, kept], image[kept].float() / 255)
+
+
+def test_drop_modality_rejects_unknown_names():
+    with pytest.raises(ValueError, match="'ir' or 'vis'"):
+        IVFDataPreProcessor(drop_modality='rgb')

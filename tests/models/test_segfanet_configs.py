@@ -96,3 +96,49 @@ def test_real_recipe_builds_all_five_fusion_terms():
         'loss_fus_qabf'
     }
     assert all(torch.isfinite(value) for value in terms.values())
+
+
+MSRS = 'configs/segfanet/segfanet-s{}_1xb8-800i_msrs-192x192.py'
+
+
+def test_msrs_ablations_differ_only_where_meant():
+    main = Config.fromfile(MSRS.format(''))
+    assert diff(main, Config.fromfile(MSRS.format('-noalign'))) \
+        == {'model.align_loss.loss_weight'}
+    assert diff(main, Config.fromfile(MSRS.format('-fusiononly'))) \
+        == {'model.align_loss.loss_weight', 'model.seg_loss_weight',
+            'model.fusion_head.semantic_injection',
+            'model_wrapper_cfg.type',
+            'model_wrapper_cfg.find_unused_parameters'}
+
+
+@pytest.mark.parametrize('variant, dropped', [('-segbranch', None),
+                                              ('-segbranch-vis', 'ir'),
+                                              ('-segbranch-ir', 'vis')])
+def test_msrs_seg_baselines_are_segfanet_s_branch(variant, dropped):
+    """The segmentation baselines hold exactly SegFANet-S's encoder and
+    decode head (same weights' shapes), on the same data and schedule."""
+    main = Config.fromfile(MSRS.format(''))
+    cfg = Config.fromfile(MSRS.format(variant))
+    assert cfg.model.type == 'EncoderDecoder'
+    assert cfg.model.backbone == main.model.backbone
+    assert cfg.model.decode_head == main.model.decode_head
+    assert cfg.model.data_preprocessor.get('drop_modality') == dropped
+    for key in ('train_dataloader', 'param_scheduler', 'train_cfg',
+                'optim_wrapper', 'randomness'):
+        assert cfg[key] == main[key], key
+    full = MODELS.build(main.model).state_dict()
+    branch = MODELS.build(cfg.model).state_dict()
+    assert {k: v.shape for k, v in branch.items()} == {
+        k: full[k].shape for k in branch}
+
+
+def test_msrs_early_fusion_baseline_shares_data_and_schedule():
+    main = Config.fromfile(MSRS.format(''))
+    cfg = Config.fromfile(
+        'configs/baselines/fcn_r18-4ch_1xb8-800i_msrs-192x192.py')
+    assert cfg.model.backbone.in_channels == 4
+    assert cfg.model.decode_head.num_classes == 9
+    for key in ('train_dataloader', 'param_scheduler', 'train_cfg',
+                'optim_wrapper', 'randomness'):
+        assert cfg[key] == main[key], key

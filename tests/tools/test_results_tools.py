@@ -63,3 +63,22 @@ def test_results_table_means_and_wins(tmp_path):
 def test_results_table_rejects_bad_method(bad):
     out = run('tools/analysis_tools/results_table.py', '--method', bad)
     assert out.returncode != 0 and 'NAME=CSV' in out.stderr
+
+
+def test_results_table_seeds_mean_and_spread(tmp_path):
+    write_csv(tmp_path / 'base.csv', [['x', 6, 2], ['y', 6, 2]])
+    write_csv(tmp_path / 's0.csv', [['x', 7, 1], ['y', 7, 1]])
+    write_csv(tmp_path / 's1.csv', [['x', 5, 3], ['y', 5, 5]])
+    seeds = f'{tmp_path / "s0.csv"},{tmp_path / "s1.csv"}'
+    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN',
+              'MI', '--method', f'base={tmp_path / "base.csv"}', '--method',
+              f'net={seeds}', '--baselines', 'base')
+    assert out.returncode == 0, out.stderr[-2000:]
+    # EN: seeds 7 and 5 -> 6 ± 1.4; MI: seeds 1 and 4 -> 2.5 ± 2.1
+    assert '| net | 6 | **2.5** |' in out.stdout
+    assert '| ± std over seeds | 1.4 | 2.1 |' in out.stdout
+    assert 'net vs base: higher on 1/2 (MI); not on EN' in out.stdout
+    write_csv(tmp_path / 's2.csv', [['x', 7, 1]])
+    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN',
+              '--method', f'net={tmp_path / "s0.csv"},{tmp_path / "s2.csv"}')
+    assert out.returncode != 0 and 'different images' in out.stderr

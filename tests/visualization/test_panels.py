@@ -56,3 +56,34 @@ def test_compare_fusion_cli(tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert run.returncode != 0
     assert "no image 'missing'" in run.stderr and 'infrared' in run.stderr
+
+
+def test_compare_fusion_cli_colours_segmentation_and_labels(tmp_path):
+    """--seg and --gt add class maps coloured with the dataset's palette
+    (MSRS: person = (64, 64, 0) RGB)."""
+    for name in ('ir', 'vis', 'seg', 'gt'):
+        (tmp_path / name).mkdir()
+    cv2.imwrite(str(tmp_path / 'ir' / '01N.png'), np.zeros((16, 16), np.uint8))
+    cv2.imwrite(str(tmp_path / 'vis' / '01N.png'),
+                np.zeros((16, 16, 3), np.uint8))
+    cv2.imwrite(str(tmp_path / 'seg' / '01N.png'), np.full((16, 16), 2,
+                                                           np.uint8))
+    cv2.imwrite(str(tmp_path / 'gt' / '01N.png'), np.zeros((16, 16),
+                                                           np.uint8))
+    cmd = [sys.executable, 'tools/analysis_tools/compare_fusion.py',
+           '--ir', str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'),
+           '--seg', f'pred={tmp_path / "seg"}', '--gt', str(tmp_path / 'gt'),
+           '--dataset', 'MSRSDataset', '--out', str(tmp_path / 'cmp.png'),
+           '--stems', '01N', '--height', '32']
+    run = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    picture = cv2.imread(str(tmp_path / 'cmp.png'))
+    assert picture.shape == (32, 4 * 32, 3)
+    assert picture[-1, 64:96].tolist() == [[0, 64, 64]] * 32  # BGR person
+    assert picture[-1, 96:].max() == 0  # ground truth: unlabelled, black
+    cv2.imwrite(str(tmp_path / 'seg' / '01N.png'), np.full((16, 16), 9,
+                                                           np.uint8))
+    run = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode != 0 and 'out of range' in run.stderr

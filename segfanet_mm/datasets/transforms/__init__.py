@@ -2,11 +2,11 @@ from .augmentation import IVFRandomCrop, VisiblePhotoMetricDistortion
 from .formatting import PackIVFInputs
 from .image_io import (ImageReadError, image_stem, load_infrared,
                        load_visible, to_infrared, to_visible)
-from .loading import LoadIRVisPair, LoadIVFAnnotations
+from .loading import LoadIRVisPair, LoadIVFAnnotations, load_label_map
 
 __all__ = [
     'IVFRandomCrop', 'VisiblePhotoMetricDistortion', 'PackIVFInputs',
     'ImageReadError', 'image_stem', 'load_infrared', 'load_visible',
     'to_infrared', 'to_visible', 'LoadIRVisPair',
-    'LoadIVFAnnotations'
+    'LoadIVFAnnotations', 'load_label_map'
 ]

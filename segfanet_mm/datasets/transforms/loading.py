@@ -107,3 +107,14 @@ class LoadIVFAnnotations(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(backend_args={self.backend_args})'
+
+
+def load_label_map(path: str,
+                   num_classes: Optional[int] = None) -> np.ndarray:
+    """One label file as an H x W uint8 class-index map, read and checked
+    exactly as :class:`LoadIVFAnnotations` reads training labels (1 channel,
+    values below ``num_classes`` or 255); raises :class:`ImageReadError`
+    naming the file otherwise."""
+    results = LoadIVFAnnotations().transform(
+        dict(seg_map_path=path, num_classes=num_classes))
+    return results['gt_seg_map']
