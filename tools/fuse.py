@@ -32,7 +32,9 @@ from segfanet_mm.apis.classical_fusion import RULES  # noqa: E402
 from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
 from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
     ImageReadError, image_stem)
-from segfanet_mm.utils import atomic_imwrite  # noqa: E402
+from segfanet_mm.utils import (OutputOverlapError, atomic_imwrite,  # noqa: E402
+                               check_output_file, check_output_folder,
+                               resolved)
 from segfanet_mm.visualization import colorize  # noqa: E402
 
 
@@ -97,7 +99,13 @@ def main() -> None:
         print(f'skipped (unmatched): {message}', file=sys.stderr)
     if not pairs:
         raise SystemExit('error: no infrared/visible pairs to fuse')
-    inputs = {osp.abspath(p) for _, ir, vis in pairs for p in (ir, vis)}
+    sources = [p for _, ir, vis in pairs for p in (ir, vis)]
+    try:
+        check_output_folder(
+            args.out, [p for p in (args.ir, args.vis) if osp.isdir(p)])
+    except OutputOverlapError as err:
+        raise SystemExit(f'error: {err}')
+    inputs = resolved(sources)
     if args.rule:
         def fuse(ir, vis):
             return fuse_pair_classical(ir, vis, args.rule)
@@ -130,9 +138,10 @@ def main() -> None:
                     result.fused_rgb, result.seg, palette)[..., ::-1]
             for field, image in outputs.items():
                 path = osp.join(args.out, field, stem + '.png')
-                if osp.abspath(path) in inputs:
-                    raise SystemExit(f'error: refusing to overwrite input '
-                                     f'{path}; choose another --out')
+                try:
+                    check_output_file(path, inputs)
+                except OutputOverlapError as err:
+                    raise SystemExit(f'error: {err}')
                 os.makedirs(osp.dirname(path), exist_ok=True)
                 atomic_imwrite(path, np.ascontiguousarray(image))
             progress.advance(task)

@@ -127,3 +127,39 @@ def test_missing_label_folder_is_not_silently_label_free(tmp_path):
     with pytest.raises(DatasetLayoutError, match=r'ann/train\. Make them'):
         WHUFusionDataset(data_root=root, data_prefix=whu_prefix(),
                          pipeline=PIPELINE)
+
+
+def test_msrs_seg_config_reads_the_split_layout(tmp_path):
+    """The MSRS recipe's data set (msrs_seg: {train,val}/{vis,ir,label})
+    through MSRSDataset's data_prefix, on a generated copy of the layout."""
+    cfg = Config.fromfile(
+        str(REPO / 'configs/segfanet/segfanet-s_1xb8-800i_msrs-192x192.py'))
+    root = tmp_path / 'msrs_seg'
+    write_split(root, ('train/vis', 'train/ir', 'train/label'), [1, 8, 2])
+    write_split(root, ('val/vis', 'val/ir', 'val/label'), [4])
+    datasets = {}
+    for split in ('train', 'val'):
+        dataset_cfg = cfg[f'{split}_dataloader'].dataset
+        assert dataset_cfg.data_root == 'data/msrs_seg'
+        dataset_cfg.data_root = str(root)
+        dataset_cfg.pipeline = PIPELINE
+        datasets[split] = DATASETS.build(dataset_cfg)
+    assert (len(datasets['train']), len(datasets['val'])) == (3, 1)
+    assert gt(datasets['train'], 1) == [8] and gt(datasets['val']) == [4]
+    assert datasets['val'].metainfo['classes'][2] == 'person'
+
+
+def test_msrs_seg_shared_split(shared_data):
+    """The real msrs_seg split: 125 train and 31 val pairs, all labelled."""
+    root = shared_data / 'msrs_seg'
+    if not root.is_dir():
+        pytest.skip(f'{root} not found')
+    sizes = {}
+    for split in ('train', 'val'):
+        ds = MSRSDataset(data_root=str(root), lazy_init=False,
+                         data_prefix=dict(vis_path=f'{split}/vis',
+                                          ir_path=f'{split}/ir',
+                                          seg_map_path=f'{split}/label'))
+        assert all('seg_map_path' in info for info in ds.data_list)
+        sizes[split] = len(ds)
+    assert sizes == {'train': 125, 'val': 31}

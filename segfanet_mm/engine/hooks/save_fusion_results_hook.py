@@ -12,6 +12,8 @@ from mmseg.registry import HOOKS
 from ...apis.inference import to_uint8_image
 from ...datasets.transforms.image_io import image_stem
 from ...utils.atomic_io import atomic_imwrite
+from ...utils.output_guard import (check_output_file, check_output_folder,
+                                   resolved)
 
 
 @HOOKS.register_module()
@@ -23,7 +25,10 @@ class SaveFusionResultsHook(Hook):
     ``out_dir/seg/<stem>.png``        predicted class indices (8-bit)
 
     Fields a model does not predict are skipped (a plain segmentor writes
-    only ``seg``). Files are written atomically, never over an input file.
+    only ``seg``). Files are written atomically, never over an input file:
+    an ``out_dir`` that resolves (through links too) to or inside a folder
+    of the test images or labels, or an output that is a link to an input,
+    raises :class:`~segfanet_mm.utils.OutputOverlapError`.
     """
 
     priority = 'LOW'
@@ -49,18 +54,18 @@ class SaveFusionResultsHook(Hook):
     def after_test_iter(self, runner, batch_idx: int,
                         data_batch: Optional[dict] = None,
                         outputs: Optional[Sequence] = None) -> None:
-        inputs = {
-            osp.abspath(p)
-            for s in outputs or [] for p in (s.get('vis_path'),
-                                             s.get('ir_path')) if p
-        }
+        sources = [
+            p for s in outputs or []
+            for p in (s.get('vis_path'), s.get('ir_path'),
+                      s.get('seg_map_path')) if p
+        ]
+        check_output_folder(self.out_dir, {osp.dirname(p) for p in sources})
+        inputs = resolved(sources)
         for sample in outputs or []:
             stem = image_stem(sample.img_path)
             for field, image in self._targets(sample).items():
                 path = osp.join(self.out_dir, field, stem + '.png')
-                if osp.abspath(path) in inputs:
-                    raise RuntimeError(
-                        f'refusing to overwrite input image {path}')
+                check_output_file(path, inputs)
                 os.makedirs(osp.dirname(path), exist_ok=True)
                 atomic_imwrite(path, image)
             self.num_written += 1
