@@ -1,6 +1,7 @@
 """segment_fused.py: one segmenter per fusion method, one table, reruns that
 keep finished runs, and input errors before any training."""
 import csv
+import importlib.util
 import json
 import subprocess
 import sys
@@ -17,7 +18,8 @@ TINY = [
     'train_cfg.max_iters=2', 'train_dataloader.batch_size=2',
     'train_dataloader.num_workers=0',
     'train_dataloader.persistent_workers=False',
-    'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False',
+    'test_dataloader.num_workers=0',
+    'test_dataloader.persistent_workers=False',
     'model.backbone.detail_channels=(8,8,16)',
     'model.backbone.semantic_channels=(8,8,8,16)',
     'model.backbone.bga_channels=16', 'model.backbone.out_indices=(0,)',
@@ -135,31 +137,57 @@ def test_table_failures_and_rerun(data, tmp_path):
         assert rows2[key]['mIoU'] == rows[key]['mIoU']
 
 
+def load_tool():
+    spec = importlib.util.spec_from_file_location('segment_fused',
+                                                  REPO / TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_error(data: Path, work: Path, *methods: str) -> str:
+    """Run the tool in this process; return the message it exits with."""
+    argv = ['--seeds', '0', '--work-dir', str(work)]
+    for split in STEMS:
+        for kind in ('ir', 'vis', 'label'):
+            argv += [f'--{split}-{kind}', str(data / split / kind)]
+    for method in methods:
+        argv += ['--method', method]
+    with pytest.raises(SystemExit) as err:
+        load_tool().main(argv)
+    return str(err.value.code)
+
+
 def test_missing_image_fails_before_training(data, tmp_path):
     work = tmp_path / 'work'
     (data / 'train' / 'fused' / '00003N.png').unlink()
     folder = f'pre={data / "train" / "fused"},{data / "val" / "fused"}'
-    out = run(data, work, 'vis=source:vis', folder)
-    assert out.returncode != 0
-    assert 'nothing was run' in out.stderr
-    assert str(data / 'train' / 'fused' / '00003N.png') in out.stderr
-    assert str(data / 'train' / 'label' / '00003N.png') in out.stderr
-    assert not (work / 'vis' / '0').exists()  # no run started
+    message = check_error(data, work, 'vis=source:vis', 'max=rule:max',
+                          folder)
+    assert 'nothing was run' in message
+    assert (f'method pre (train): missing '
+            f'{data / "train" / "fused" / "00003N.png"} (image of label '
+            f'{data / "train" / "label" / "00003N.png"})') in message
+    assert not work.exists()  # nothing fused, trained or written
 
 
 def test_input_size_and_name_checks(data, tmp_path):
+    work = tmp_path / 'w'
     cv2.imwrite(str(data / 'val' / 'fused' / '00005D.png'),
                 np.zeros((16, 48, 3), np.uint8))
     folder = f'{data / "train" / "fused"},{data / "val" / "fused"}'
-    out = run(data, tmp_path / 'w', f'pre={folder}')
-    assert out.returncode != 0
-    assert '00005D.png is 48x16 but its label' in out.stderr
-    for bad in ('../up', 'a/b', '.hidden', 'x y'):
-        out = run(data, tmp_path / 'w', f'{bad}={folder}')
-        assert out.returncode != 0
-        assert f'method name {bad!r} is not a safe folder name' in out.stderr
-    out = run(data, tmp_path / 'w', 'a=source:vis', 'A=rule:max')
-    assert "method name 'A' given twice" in out.stderr
-    out = run(data, tmp_path / 'w', 'a=rule:median')
-    assert 'rule:mean or rule:max' in out.stderr
-    assert not (tmp_path / 'w').exists()
+    message = check_error(data, work, f'pre={folder}')
+    assert (f'{data / "val" / "fused" / "00005D.png"} is 48x16 but its '
+            f'label {data / "val" / "label" / "00005D.png"} is 48x32'
+            ) in message
+    for bad in ('../up', 'a/b', '.hidden', 'x y', 'a,b', 'table.md'):
+        message = check_error(data, work, f'{bad}={folder}')
+        assert f'method name {bad!r} is not a safe folder name' in message
+    message = check_error(data, work, 'a=source:vis', 'A=rule:max')
+    assert "method name 'A' given twice" in message
+    assert 'rule:mean or rule:max' in check_error(data, work, 'a=rule:median')
+    assert 'source:vis or source:ir' in check_error(data, work, 'a=source:x')
+    (data / 'val' / 'ir' / '00006N.png').unlink()  # needed by rules only
+    assert f'--val-ir: missing {data / "val" / "ir" / "00006N.png"}' in \
+        check_error(data, work, 'm=rule:mean')
+    assert not work.exists()

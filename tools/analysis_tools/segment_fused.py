@@ -1,9 +1,11 @@
 """Does fusion help a downstream segmenter? Train one fixed segmenter on each
 fusion method's images and compare mIoU (per class, day/night, over seeds).
 
+    D=../shared/data/msrs_seg
     python tools/analysis_tools/segment_fused.py \\
-        --train-ir D/train/ir --train-vis D/train/vis --train-label D/train/label \\
-        --val-ir D/val/ir --val-vis D/val/vis --val-label D/val/label \\
+        --train-ir $D/train/ir --train-vis $D/train/vis \\
+        --train-label $D/train/label --val-ir $D/val/ir \\
+        --val-vis $D/val/vis --val-label $D/val/label \\
         --method visible=source:vis --method infrared=source:ir \\
         --method mean=rule:mean --method max=rule:max \\
         --method SegFANet-S=model:CONFIG:CHECKPOINT \\
@@ -32,12 +34,15 @@ Layout: ``WORK/<method>/fused/{train,val}/`` (rule/model methods),
 ``WORK/<method>/<seed>/{train,test}/`` (mmengine work dirs),
 ``WORK/<method>/<seed>/pred/seg/<stem>.png``, logs beside them
 (``train.log``, ``test.log``, ``fuse_<split>.log``). A finished run leaves
-``WORK/<method>/<seed>/done.json`` (written last, atomically; ``trained.json``
-marks a finished training): a rerun skips finished runs, tests again a run
-that was trained, resumes killed training from its last checkpoint, and
-redoes a run whose settings (config, options, inputs) changed. A failed method does
-not stop the others: failures are listed with their logs at the end, the
-table holds the runs that finished, and the exit status is non-zero.
+``WORK/<method>/<seed>/done.json`` (written last, atomically;
+``trained.json`` marks a finished training): a rerun skips finished runs,
+tests again a run that was trained, resumes killed training from its last
+checkpoint (``tools/train.py --resume``), and redoes a run whose settings
+(config, options, inputs) changed. A failed method does not stop the
+others: failures are listed with their logs at the end, the table holds the
+runs that finished, and the exit status is non-zero. ``--jobs N`` runs N
+fusions/trainings at a time (each with ``OMP_NUM_THREADS`` = cores / N unless
+set).
 """
 import argparse
 import hashlib
@@ -125,7 +130,7 @@ def parse_methods(items: Sequence[str]) -> Dict[str, Method]:
         name, sep, spec = item.partition('=')
         if not sep or not spec:
             raise SystemExit(f'error: --method needs NAME=SPEC, got {item!r}')
-        if not NAME_RE.match(name) or name in ('.', '..'):
+        if not NAME_RE.match(name) or name in ('table.md', 'table.csv'):
             raise SystemExit(
                 f'error: method name {name!r} is not a safe folder name '
                 '(letters, digits, ".", "_", "+", "-"; not starting with '
@@ -307,9 +312,10 @@ class Protocol:
                   for s in SPLITS]
         for path in paths:
             if UNSAFE_IN_OPTION & set(path):
-                raise SystemExit(
-                    f'error: {path}: the characters {"".join(sorted(UNSAFE_IN_OPTION))} '
-                    'cannot pass through --cfg-options; rename or link it')
+                chars = ''.join(sorted(UNSAFE_IN_OPTION))
+                raise SystemExit(f'error: {path}: the characters {chars} '
+                                 'cannot pass through --cfg-options; rename '
+                                 'or link it')
 
     # ---- images per method ---------------------------------------------
     def image_folder(self, method: Method, split: str) -> str:
@@ -423,6 +429,8 @@ class Protocol:
                 and osp.isdir(run_dir):
             log(f'{tag} settings changed or unknown: starting over')
             shutil.rmtree(run_dir)
+        elif done:  # predictions or checkpoint gone: not finished any more
+            os.remove(osp.join(run_dir, 'done.json'))
         write_json(osp.join(run_dir, 'settings.json'), settings)
         train_log = osp.join(run_dir, 'train.log')
         trained = read_json(osp.join(run_dir, 'trained.json')) or {}
@@ -510,32 +518,43 @@ class Protocol:
                 methods += ['--method', f'{m.name}=' + ','.join(folders)]
         if not methods:
             log('no run finished: no table')
+            for name in ('table.md', 'table.csv'):  # stale ones would mislead
+                if osp.isfile(osp.join(self.work, name)):
+                    os.remove(osp.join(self.work, name))
             return False
-        cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'analysis_tools',
-                                        'eval_segmentation.py'),
-               '--label', self.splits['val']['label'], *methods,
-               '--dataset', self.args.dataset,
-               '--csv', osp.join(self.work, 'table.csv'),
-               '--md', osp.join(self.work, 'table.md')]
+        argv = ['--label', self.splits['val']['label'], *methods,
+                '--dataset', self.args.dataset,
+                '--csv', osp.join(self.work, 'table.csv'),
+                '--md', osp.join(self.work, 'table.md')]
         for group in groups:
-            cmd += ['--group', group]
-        result = subprocess.run(cmd, env=self.env, capture_output=True,
-                                text=True)
-        if result.returncode:
-            log(result.stdout + result.stderr)
+            argv += ['--group', group]
+        log(f'\nval split, segmenter {osp.relpath(self.config)}:\n')
+        try:
+            eval_segmentation().main(argv)  # in this process: no re-import
+        except SystemExit as err:
+            log(str(err.code))
             self.failures.append(('table', 'eval_segmentation.py failed',
                                   '(printed above)'))
             return False
-        log(f'\nval split, segmenter {osp.relpath(self.config)}:\n')
-        log(result.stdout.rstrip('\n'))
         log(f'\nwrote {osp.join(self.work, "table.md")} and '
             f'{osp.join(self.work, "table.csv")}')
         return True
 
 
+def eval_segmentation():
+    """The ``tools/analysis_tools/eval_segmentation.py`` CLI as a module."""
+    import importlib.util
+    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools',
+                    'eval_segmentation.py')
+    spec = importlib.util.spec_from_file_location('eval_segmentation', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
+        description=__doc__.split('\n\n')[0].replace('\n', ' '),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog='\n'.join(__doc__.splitlines()[1:]))
     parser.add_argument('--method', action='append', required=True,
@@ -549,8 +568,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                                 'rule and model methods)')
         parser.add_argument(f'--{split}-label', required=True,
                             help=f'{split} label maps (uint8 class indices)')
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--work-dir', default='work_dirs/segment_fused')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                        help='one segmenter per method and seed')
+    parser.add_argument('--work-dir', default='work_dirs/segment_fused',
+                        help='runs, logs and the table go here')
     parser.add_argument('--config', default=DEFAULT_CONFIG,
                         help='segmenter config (default: BiSeNetV2)')
     parser.add_argument(
