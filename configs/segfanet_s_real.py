@@ -4,27 +4,12 @@
 # with a second training. Tested on VIFB (21 pairs, held out). Results and
 # the released weights: docs/results.md.
 _base_ = [
-    './_base_/models/segfanet.py', './_base_/datasets/real_mixed.py',
+    './_base_/models/segfanet_real.py', './_base_/datasets/real_mixed.py',
     './_base_/default_runtime.py', './_base_/schedules/schedule_demo.py'
 ]
 custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
-# Fusion loss (docs/results.md, "Recipe" and run P): intensity against a
-# two-scale target (the brighter base layer plus both sources' detail,
-# sigma 2 px), signed gradient, SSIM, a soft mutual-information term (48
-# bins) and a soft Qabf term. The MI term holds the grey levels of both
-# sources (the mean rule's strength), the gradient and Qabf terms their
-# edges (the max rule's).
-model = dict(
-    decode_head=dict(num_classes=2),
-    fusion_loss=dict(
-        w_int=3.0,
-        w_grad=20.0,
-        w_ssim=3.5,
-        w_mi=5.0,
-        mi_bins=48,
-        w_qabf=8.0,
-        signed_gradient=True,
-        detail_sigma=2.0))
+# Fusion loss: run P (_base_/models/segfanet_real.py).
+model = dict(decode_head=dict(num_classes=2))
 max_iters = 1000
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, begin=0, end=50, by_epoch=False),

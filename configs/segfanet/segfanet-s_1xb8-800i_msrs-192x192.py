@@ -5,20 +5,10 @@
 # the fusion metrics). The released weights checkpoints/segfanet-s_msrs.pth
 # and their numbers: docs/results.md, "MSRS".
 _base_ = [
-    '../_base_/models/segfanet.py', '../_base_/datasets/msrs_seg.py',
+    '../_base_/models/segfanet_real.py', '../_base_/datasets/msrs_seg.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_800i.py'
 ]
 custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
-# Fusion loss: the real-data recipe's (configs/segfanet_s_real.py, run P),
+# Fusion loss: the real-data recipe's (_base_/models/segfanet_real.py, run P),
 # carried over unchanged; segmentation: plain cross-entropy over 9 classes.
-model = dict(
-    decode_head=dict(num_classes=9),
-    fusion_loss=dict(
-        w_int=3.0,
-        w_grad=20.0,
-        w_ssim=3.5,
-        w_mi=5.0,
-        mi_bins=48,
-        w_qabf=8.0,
-        signed_gradient=True,
-        detail_sigma=2.0))
+model = dict(decode_head=dict(num_classes=9))

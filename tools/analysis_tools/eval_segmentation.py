@@ -24,6 +24,7 @@ import os
 import os.path as osp
 import re
 import sys
+import warnings
 from typing import Dict, List, Sequence
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -131,7 +132,8 @@ def format_tables(results: Dict[str, Dict[str, np.ndarray]],
                   '| method | ' + ' | '.join(names) + ' |',
                   '|---|' + '---:|' * len(names)]
         for method, per_group in results.items():
-            with np.errstate(invalid='ignore'):
+            with warnings.catch_warnings():  # all-NaN column: absent class
+                warnings.simplefilter('ignore', RuntimeWarning)
                 mean = 100 * np.nanmean(per_group[g], axis=0)
             lines.append(f'| {method} | ' + ' | '.join(
                 '–' if np.isnan(v) else f'{v:.1f}' for v in mean) + ' |')
