@@ -37,3 +37,29 @@ def test_released_weights_fit_their_config(entry):
         assert result['Dataset'] and result['Metrics']
         assert all(isinstance(v, (int, float))
                    for v in result['Metrics'].values())
+
+
+def test_msrs_weights_keep_a_night_pedestrian(shared_data):
+    """On a held-out MSRS night pair the released MSRS weights keep the
+    warm pedestrians' contrast (the dark visible image hides them; the mean
+    rule halves it) and label part of them ``person``."""
+    from segfanet_mm.apis import fuse_pair, init_fusion_model
+    from segfanet_mm.datasets.transforms import (load_infrared,
+                                                 load_label_map)
+    val = shared_data / 'msrs_seg' / 'val'
+    if not val.is_dir():
+        pytest.skip(f'{val} not found')
+    entry = next(m for m in MODELS_ if 'msrs' in m['Config'])
+    model = init_fusion_model(REPO / entry['Config'],
+                              str(REPO / entry['Weights']))
+    assert model.dataset_meta['classes'][2] == 'person'
+    stem = '00717N'
+    result = fuse_pair(model, val / 'ir' / f'{stem}.png',
+                       val / 'vis' / f'{stem}.png')
+    person = load_label_map(str(val / 'label' / f'{stem}.png')) == 2
+    ir = load_infrared(str(val / 'ir' / f'{stem}.png')).astype(float)
+    fused = result.fused.astype(float)
+    contrast = fused[person].mean() - fused[~person].mean()
+    assert contrast > 0.8 * (ir[person].mean() - ir[~person].mean())
+    hit = (result.seg == 2) & person
+    assert hit.sum() > 0.3 * person.sum()
