@@ -66,7 +66,7 @@ def test_results_table_rejects_bad_method(bad):
 
 
 def test_results_table_seeds_mean_and_spread(tmp_path):
-    write_csv(tmp_path / 'base.csv', [['x', 6, 2], ['y', 6, 2]])
+    write_csv(tmp_path / 'base.csv', [['x', 6.5, 2], ['y', 6.5, 2]])
     write_csv(tmp_path / 's0.csv', [['x', 7, 1], ['y', 7, 1]])
     write_csv(tmp_path / 's1.csv', [['x', 5, 3], ['y', 5, 5]])
     seeds = f'{tmp_path / "s0.csv"},{tmp_path / "s1.csv"}'
@@ -75,6 +75,7 @@ def test_results_table_seeds_mean_and_spread(tmp_path):
               f'net={seeds}', '--baselines', 'base')
     assert out.returncode == 0, out.stderr[-2000:]
     # EN: seeds 7 and 5 -> 6 ± 1.4; MI: seeds 1 and 4 -> 2.5 ± 2.1
+    assert '| base | **6.5** | 2 |' in out.stdout
     assert '| net | 6 | **2.5** |' in out.stdout
     assert '| ± std over seeds | 1.4 | 2.1 |' in out.stdout
     assert 'net vs base: higher on 1/2 (MI); not on EN' in out.stdout
