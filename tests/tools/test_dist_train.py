@@ -29,9 +29,31 @@ def launch(work, nproc, env):
                             **env))
 
 
+# A rank sometimes aborts at interpreter exit, after training, validation
+# and the last checkpoint are done (torch 2.13, gloo; seen on CPU here in
+# about 1 run in 10, also with destroy_process_group() before exit). Until
+# its cause is found, a run that ends only with this abort is retried once
+# with a fresh port; any other failure fails the test at once.
+TEARDOWN_ABORT = 'terminate called without an active exception'
+
+
+def run_with_retry(start):
+    """Outputs of the processes ``start()`` launches, retried once when a
+    process ended with the teardown abort only."""
+    for attempt in range(2):
+        procs = start()
+        outs = [p.communicate(timeout=600)[0] for p in procs]
+        aborted = [p.returncode != 0 and TEARDOWN_ABORT in out
+                   for p, out in zip(procs, outs)]
+        if attempt or not any(aborted):
+            return procs, outs
+    return procs, outs
+
+
 def test_two_processes_one_node(tmp_path, demo_root):
-    proc = launch(tmp_path, 2, dict(PORT=str(free_port())))
-    out, _ = proc.communicate(timeout=600)
+    procs, outs = run_with_retry(
+        lambda: [launch(tmp_path, 2, dict(PORT=str(free_port())))])
+    proc, out = procs[0], outs[0]
     assert proc.returncode == 0, out[-4000:]
     assert 'Distributed training: True' in out
     assert (tmp_path / 'iter_4.pth').is_file()
@@ -39,10 +61,13 @@ def test_two_processes_one_node(tmp_path, demo_root):
 
 
 def test_two_nodes_on_loopback(tmp_path, demo_root):
-    env = dict(NNODES='2', MASTER_ADDR='127.0.0.1', PORT=str(free_port()))
-    procs = [launch(tmp_path, 1, dict(env, NODE_RANK=str(rank)))
-             for rank in (0, 1)]
-    outs = [p.communicate(timeout=600)[0] for p in procs]
+    def start():
+        env = dict(NNODES='2', MASTER_ADDR='127.0.0.1',
+                   PORT=str(free_port()))
+        return [launch(tmp_path, 1, dict(env, NODE_RANK=str(rank)))
+                for rank in (0, 1)]
+
+    procs, outs = run_with_retry(start)
     for p, out in zip(procs, outs):
         assert p.returncode == 0, out[-4000:]
     assert 'world_size: 2' in outs[0] or "'WORLD_SIZE': '2'" in outs[0] or \
