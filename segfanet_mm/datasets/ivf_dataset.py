@@ -165,3 +165,13 @@ class IVFDataset(BaseSegDataset):
                         'allow_missing_labels=True to train it label-free)')
             data_list.append(info)
         return data_list
+
+
+def registered_metainfo(dataset: str) -> dict:
+    """``METAINFO`` (classes, palette) of a dataset class registered in
+    mmseg's ``DATASETS`` (e.g. ``'MSRSDataset'``), for tools that colour or
+    name label maps without building the data set."""
+    cls = DATASETS.get(dataset)
+    if cls is None:
+        raise KeyError(f'unknown dataset {dataset!r}')
+    return dict(cls.METAINFO)

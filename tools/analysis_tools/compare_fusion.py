@@ -22,7 +22,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 import numpy as np  # noqa: E402
 
 import segfanet_mm  # noqa: E402,F401  (registers the datasets)
-from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
+from segfanet_mm.datasets.ivf_dataset import (list_images,  # noqa: E402
+                                              registered_metainfo)
 from segfanet_mm.datasets.transforms import (load_infrared,  # noqa: E402
                                              load_label_map, load_visible)
 from segfanet_mm.utils import atomic_imwrite  # noqa: E402
@@ -31,11 +32,10 @@ from segfanet_mm.visualization import colorize, make_comparison  # noqa: E402
 
 def dataset_palette(dataset: str) -> list:
     """The palette of a registered dataset class (e.g. ``MSRSDataset``)."""
-    from mmseg.registry import DATASETS
-    cls = DATASETS.get(dataset)
-    if cls is None:
-        raise SystemExit(f'error: unknown dataset {dataset!r}')
-    return list(cls.METAINFO['palette'])
+    try:
+        return list(registered_metainfo(dataset)['palette'])
+    except KeyError as err:
+        raise SystemExit(f'error: {err.args[0]}')
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -32,7 +32,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
+import segfanet_mm  # noqa: E402,F401  (registers the datasets)
+from segfanet_mm.datasets.ivf_dataset import (list_images,  # noqa: E402
+                                              registered_metainfo)
 from segfanet_mm.datasets.transforms import (ImageReadError,  # noqa: E402
                                              load_label_map)
 from segfanet_mm.utils import atomic_write_bytes  # noqa: E402
@@ -40,12 +42,10 @@ from segfanet_mm.utils import atomic_write_bytes  # noqa: E402
 
 def class_names(dataset: str) -> Sequence[str]:
     """Class names of a registered dataset (e.g. ``MSRSDataset``)."""
-    import segfanet_mm  # noqa: F401  (registers the datasets)
-    from mmseg.registry import DATASETS
-    cls = DATASETS.get(dataset)
-    if cls is None:
-        raise SystemExit(f'error: unknown dataset {dataset!r}')
-    return tuple(cls.METAINFO['classes'])
+    try:
+        return tuple(registered_metainfo(dataset)['classes'])
+    except KeyError as err:
+        raise SystemExit(f'error: {err.args[0]}')
 
 
 def read_labels(path: str, num_classes: int) -> np.ndarray:

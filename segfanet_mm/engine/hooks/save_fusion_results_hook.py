@@ -38,6 +38,7 @@ class SaveFusionResultsHook(Hook):
         self.out_dir = out_dir
         self.fields = tuple(fields)
         self.num_written = 0
+        self._checked_folders: set = set()
 
     def _targets(self, sample) -> dict:
         targets = {}
@@ -59,7 +60,9 @@ class SaveFusionResultsHook(Hook):
             for p in (s.get('vis_path'), s.get('ir_path'),
                       s.get('seg_map_path')) if p
         ]
-        check_output_folder(self.out_dir, {osp.dirname(p) for p in sources})
+        folders = {osp.dirname(p) for p in sources} - self._checked_folders
+        check_output_folder(self.out_dir, folders)
+        self._checked_folders |= folders
         inputs = resolved(sources)
         for sample in outputs or []:
             stem = image_stem(sample.img_path)
