@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import tifffile
 
-from segfanet_mm.datasets.converters import ConversionError, tiling
+from segfanet_mm.datasets.converters import (ConversionError, tiling,
+                                             to_uint8)
 from tools.dataset_converters import whu_opt_sar
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,13 +20,23 @@ H, W, TILE = 40, 56, 16  # origins y 0, 16, 24 and x 0, 16, 32, 40
 TILES_PER_SCENE = 3 * 4
 
 
+def band_planes(shape, dtype=np.uint8):
+    """R, G, B and NIR planes that differ at every pixel (R - B = 60 + x,
+    so a red/blue swap shows in every tile)."""
+    y, x = np.indices(shape)
+    return dict(R=100 + x % 100, G=50 + y % 100, B=40 - x % 40,
+                NIR=180 + (x + y) % 70)
+
+
 def write_scene(src, name, shape=(H, W), bands=4, label_value=30,
                 label_shape=None, dtype=np.uint8, planar=False):
-    """Bands hold the constants 10, 20, 30, 40 (R, G, B, NIR), interleaved
-    or band-sequential (``planar``); the label is 0 except a block of
-    ``label_value`` at rows 16..31, columns 32..47."""
-    img = np.stack([np.full(shape, 10 * (i + 1), dtype)
-                    for i in range(bands)], -1)
+    """Bands stored as the release stores them, B, G, R, NIR (``bands`` < 4
+    drops the last ones), interleaved or band-sequential (``planar``); the
+    label is 0 except a block of ``label_value`` at rows 16..31, columns
+    32..47."""
+    planes = band_planes(shape)
+    img = np.stack([planes[b] for b in ('B', 'G', 'R', 'NIR')[:bands]],
+                   -1).astype(dtype)
     label = np.zeros(label_shape or shape, np.uint8)
     label[16:32, 32:48] = label_value
     for sub in ('optical', 'lbl'):
@@ -37,6 +48,13 @@ def write_scene(src, name, shape=(H, W), bands=4, label_value=30,
     else:
         tifffile.imwrite(src / 'optical' / f'{name}.tif', img)
     tifffile.imwrite(src / 'lbl' / f'{name}.tif', label)
+
+
+def read_tile(out, modality, split, stem):
+    """A written tile as stored (visible: RGB)."""
+    img = cv2.imread(str(out / modality / split / f'{stem}.png'),
+                     cv2.IMREAD_UNCHANGED)
+    return img[..., ::-1] if modality == 'vis' else img
 
 
 @pytest.fixture
@@ -66,11 +84,16 @@ def test_tiles_bands_labels_and_split(src, tmp_path):
             tiles = sorted((out / key / split).glob(f'{name}_*.png'))
             assert len(tiles) == TILES_PER_SCENE
     assert (out / 'vis/train/NH49E001013_24_40.png').is_file()  # edge tile
-    vis = cv2.imread(str(out / 'vis/val/NH51E003011_0_0.png'))[..., ::-1]
-    ir = cv2.imread(str(out / 'ir/val/NH51E003011_0_0.png'),
-                    cv2.IMREAD_UNCHANGED)
-    assert vis.shape == (TILE, TILE, 3) and ir.shape == (TILE, TILE)
-    assert (vis == [10, 20, 30]).all() and (ir == 40).all()
+    planes = band_planes((H, W))
+    rgb = np.stack([planes[c] for c in 'RGB'], -1)
+    for y, x in ((0, 0), (16, 32), (24, 40)):  # inner and edge tiles
+        stem = f'NH51E003011_{y}_{x}'
+        vis, ir = read_tile(out, 'vis', 'val', stem), read_tile(
+            out, 'ir', 'val', stem)
+        assert vis.shape == (TILE, TILE, 3) and ir.shape == (TILE, TILE)
+        np.testing.assert_array_equal(vis, rgb[y:y + TILE, x:x + TILE])
+        np.testing.assert_array_equal(
+            ir, planes['NIR'][y:y + TILE, x:x + TILE])
     ann = cv2.imread(str(out / 'ann/test/NH49E002014_16_32.png'),
                      cv2.IMREAD_UNCHANGED)
     assert (ann == 3).all()  # value 30 = village = class index 3
@@ -83,14 +106,15 @@ def test_band_order_option_and_planar_uint16_stretch(tmp_path):
     src = tmp_path / 'src'
     write_scene(src, 'NH49E001013', dtype=np.uint16, planar=True)
     out = tmp_path / 'whu'
-    convert(src, out, '--bands', '2', '1', '0', '3')
-    vis = cv2.imread(str(out / 'vis/train/NH49E001013_0_0.png'))[..., ::-1]
-    ir = cv2.imread(str(out / 'ir/train/NH49E001013_0_0.png'),
-                    cv2.IMREAD_UNCHANGED)
-    # RGB stretched jointly (30 -> 255, 10 -> 0): colour order follows
-    # --bands; NIR alone is constant and maps to 0.
-    assert vis.dtype == np.uint8 and (vis == [255, 128, 0]).all()
-    assert (ir == 0).all()
+    convert(src, out, '--bands', '0', '1', '2', '3')  # read as R, G, B
+    vis = read_tile(out, 'vis', 'train', 'NH49E001013_0_0')
+    # --bands 0 1 2 3 takes the stored B plane as red; the three planes are
+    # stretched jointly over the whole scene.
+    planes = band_planes((H, W))
+    stored = np.stack([planes[c] for c in 'BGR'], -1).astype(np.uint16)
+    assert vis.dtype == np.uint8
+    np.testing.assert_array_equal(vis, to_uint8(stored)[:TILE, :TILE])
+    assert vis[..., 2].max() > planes['R'][:TILE, :TILE].max()
 
 
 def test_rerun_repairs_interrupted_output(src, tmp_path, monkeypatch,

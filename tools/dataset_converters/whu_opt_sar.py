@@ -1,14 +1,16 @@
 """Convert WHU-OPT-SAR to 512 x 512 infrared/visible tiles with labels.
 
     python tools/dataset_converters/whu_opt_sar.py SRC [--out data/whu]
-        [--tile-size 512] [--stride 512] [--bands 0 1 2 3]
+        [--tile-size 512] [--stride 512] [--bands 2 1 0 3]
         [--split-ratio 0.7 0.1 0.2] [--nproc 1]
 
 Assumed source layout (the public release, Li et al., "MCANet", JAG 2022;
 github.com/AmberHen/WHU-OPT-SAR-dataset), files paired by name::
 
-    SRC/optical/<scene>.tif   GF-1 optical, 4 bands R, G, B, NIR,
-                              5556 x 3704, uint8 or uint16
+    SRC/optical/<scene>.tif   GF-1 optical, 4 bands stored B, G, R, NIR
+                              (the maintainers: bands 3, 2, 1 are R, G,
+                              B, band 4 is NIR), 5556 x 3704, uint8 or
+                              uint16
     SRC/lbl/<scene>.tif       1 band, values 0, 10, ..., 70
     SRC/sar/<scene>.tif       GF-3 SAR: not used (this project fuses NIR
                               with RGB, as the SegFANet authors do)
@@ -77,7 +79,7 @@ def load_scene(scene: Scene) -> SceneArrays:
     optical_path, label_path, bands = scene.source
     img = require_bands(
         read_tiff(optical_path, optical_path), 4, optical_path,
-        'R, G, B, NIR')
+        'B, G, R, NIR')
     label = require_bands(
         read_tiff(label_path, label_path), 1, label_path, 'label values')
     check_same_size({optical_path: img, label_path: label})
@@ -96,9 +98,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--stride', type=int, help='tile grid step (default: tile size)')
     parser.add_argument(
-        '--bands', type=int, nargs=4, default=(0, 1, 2, 3),
-        metavar=('R', 'G', 'B', 'NIR'),
-        help='0-based band indices of R, G, B and NIR in the optical TIFFs')
+        '--bands', type=int, nargs=4, default=(2, 1, 0, 3),
+        choices=range(4), metavar=('R', 'G', 'B', 'NIR'),
+        help='0-based band indices of R, G, B and NIR in the optical TIFFs '
+        '(default: the release order B, G, R, NIR)')
     parser.add_argument(
         '--split-ratio', type=float, nargs=3, default=(0.7, 0.1, 0.2),
         metavar=('TRAIN', 'VAL', 'TEST'),
