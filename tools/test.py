@@ -7,6 +7,10 @@
 luminance, the fused colour image and the segmentation map under its stem
 (``DIR/fused``, ``DIR/fused_rgb``, ``DIR/seg``); ``--show-dir`` also turns on
 mmseg's segmentation overlays, as in mmseg.
+
+Unlike mmseg, the checkpoint loads strictly (``StrictLoadHook``): one that
+does not fit the config, or holds NaN/Inf weights, stops the run with a
+one-line message naming the tensors.
 """
 import argparse
 import os
@@ -20,6 +24,8 @@ from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from segfanet_mm.apis import load_config  # noqa: E402
+from segfanet_mm.utils.checkpoint_checks import (  # noqa: E402
+    CheckpointMismatchError, NonFiniteWeightsError)
 
 
 def parse_args() -> argparse.Namespace:
@@ -69,13 +75,18 @@ def main() -> None:
             hook['wait_time'] = args.wait_time
         if args.show_dir:
             cfg.visualizer['save_dir'] = args.show_dir
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+        dict(type='StrictLoadHook')
+    ]
     out_dir = args.out or args.show_dir
     if out_dir:
-        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
-            dict(type='SaveFusionResultsHook', out_dir=out_dir)
-        ]
+        cfg.custom_hooks.append(
+            dict(type='SaveFusionResultsHook', out_dir=out_dir))
     runner = Runner.from_cfg(cfg)
-    runner.test()
+    try:
+        runner.test()
+    except (CheckpointMismatchError, NonFiniteWeightsError) as err:
+        sys.exit(str(err))
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner import CheckpointLoader, load_state_dict
 from mmseg.registry import DATASETS, MODELS
 from mmseg.structures import SegDataSample
 from torch import nn
@@ -21,6 +21,7 @@ from torch import nn
 from ..datasets.transforms.image_io import (ImageReadError, load_infrared,
                                             load_visible, to_infrared,
                                             to_visible)
+from ..utils.checkpoint_checks import check_state_dict_fits, state_dict_of
 
 ImageLike = Union[str, Path, np.ndarray]
 
@@ -73,11 +74,20 @@ def _dataset_meta_from_config(config: Config) -> Optional[dict]:
 def init_fusion_model(config: Union[str, Path, Config],
                       checkpoint: Optional[str] = None,
                       device: str = 'cpu',
-                      cfg_options: Optional[dict] = None) -> nn.Module:
+                      cfg_options: Optional[dict] = None,
+                      strict: bool = True) -> nn.Module:
     """Build a model from a config and load a checkpoint, as mmseg's
     ``init_model`` does, but also from a plain state dict (the released
     weights carry no ``meta``): classes and palette then come from the
-    config's data set."""
+    config's data set.
+
+    Loading is strict: a checkpoint that does not fit the config (another
+    variant, number of classes or model) raises
+    :class:`~segfanet_mm.utils.checkpoint_checks.CheckpointMismatchError`
+    naming the missing, unexpected and mis-shaped tensors, instead of
+    fusing with a partly random network. ``strict=False`` loads what fits
+    (and warns about the rest), e.g. to start fine-tuning.
+    """
     if not isinstance(config, Config):
         config = Config.fromfile(str(config))
     if cfg_options:
@@ -88,7 +98,11 @@ def init_fusion_model(config: Union[str, Path, Config],
     model = MODELS.build(config.model)
     meta = None
     if checkpoint is not None:
-        loaded = load_checkpoint(model, checkpoint, map_location='cpu')
+        loaded = CheckpointLoader.load_checkpoint(
+            checkpoint, map_location='cpu')
+        if strict:
+            check_state_dict_fits(model, loaded, checkpoint)
+        load_state_dict(model, state_dict_of(loaded))
         meta = loaded.get('meta', {}).get('dataset_meta') if isinstance(
             loaded, dict) else None
     model.dataset_meta = meta or _dataset_meta_from_config(config)

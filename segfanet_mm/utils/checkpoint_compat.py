@@ -10,7 +10,9 @@ checkpoint run code on load), we allow-list exactly the classes that
 mmengine's Runner writes and route mmengine's local/HTTP loaders through
 :func:`safe_torch_load`. A checkpoint whose pickle references anything else is
 refused with an error that names the file and the opt-in for trusted files:
-the environment variable ``SEGFANET_TRUST_CHECKPOINTS=1``.
+the environment variable ``SEGFANET_TRUST_CHECKPOINTS=1``. Weights holding
+NaN or Inf are refused on every load (training, testing, inference),
+naming the tensors.
 """
 import io
 import os
@@ -20,6 +22,8 @@ from typing import Any, Callable, List, Optional, Union
 
 import numpy as np
 import torch
+
+from .checkpoint_checks import check_finite_weights
 
 TRUST_ENV = 'SEGFANET_TRUST_CHECKPOINTS'
 
@@ -70,7 +74,8 @@ def trusted_by_environment() -> bool:
 def safe_torch_load(source: Union[str, io.IOBase],
                     map_location: Optional[Union[str, Callable]] = None,
                     name: Optional[str] = None) -> Any:
-    """``torch.load`` with the restricted unpickler and a clear refusal.
+    """``torch.load`` with the restricted unpickler and a clear refusal;
+    a checkpoint with NaN or Inf weights is refused too.
 
     Args:
         source: a path or a file-like object holding the checkpoint.
@@ -78,6 +83,14 @@ def safe_torch_load(source: Union[str, io.IOBase],
         name: how to name the checkpoint in errors (defaults to the path).
     """
     name = name or (source if isinstance(source, str) else 'checkpoint')
+    checkpoint = _torch_load(source, map_location, name)
+    check_finite_weights(checkpoint, name)
+    return checkpoint
+
+
+def _torch_load(source: Union[str, io.IOBase],
+                map_location: Optional[Union[str, Callable]],
+                name: str) -> Any:
     if trusted_by_environment():
         return torch.load(source, map_location=map_location,
                           weights_only=False)

@@ -3,8 +3,9 @@ from .fusion_visualization_hook import FusionVisualizationHook
 from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .rng_state_hook import RNGStateHook
 from .save_fusion_results_hook import SaveFusionResultsHook
+from .strict_load_hook import StrictLoadHook
 
 __all__ = [
     'ChannelsLastHook',     'FusionVisualizationHook', 'NonFiniteLossError', 'NonFiniteLossHook',
-    'RNGStateHook', 'SaveFusionResultsHook'
+    'RNGStateHook', 'SaveFusionResultsHook', 'StrictLoadHook'
 ]
