@@ -1,6 +1,7 @@
 """Paired infrared/visible dataset in the project's standard folder layout."""
 import os
 import os.path as osp
+import warnings
 from typing import Dict, List, Optional, Sequence
 
 from mmengine import fileio
@@ -60,14 +61,19 @@ class IVFDataset(BaseSegDataset):
     Pairs are matched by file stem; a visible image without an infrared
     partner (or the reverse) is an error that lists the unmatched files.
     ``ann_file`` may name a split file (one stem per line) to select samples.
-    When the label folder is absent (or ``seg_map_path`` is None) the dataset
-    is label-free (RoadScene, TNO, ...): samples carry no ``seg_map_path`` and
-    models skip their segmentation loss. With ``allow_missing_labels=True`` a
-    labelled folder may miss some labels (mixed supervision).
+    Without ``seg_map_path`` the dataset is label-free (RoadScene, TNO, ...):
+    samples carry no ``seg_map_path`` and models skip their segmentation
+    loss. A configured ``seg_map_path`` that does not exist is an error
+    naming it (a typo would otherwise train label-free without a word);
+    only the default ``ann`` folder (``data_prefix`` not given) is used
+    when present and skipped when absent. With ``allow_missing_labels=True``
+    a labelled folder may miss some labels (mixed supervision); one that
+    matches none of the images gives a warning.
 
     Args:
         data_prefix: ``vis_path``, ``ir_path`` and optional ``seg_map_path``
-            folders, relative to ``data_root``.
+            folders, relative to ``data_root``. Defaults to ``vis``, ``ir``
+            and, when it exists, ``ann``.
         seg_map_suffix: label file extension.
         allow_missing_labels: keep pairs without a label as label-free.
         **kwargs: passed to mmseg's ``BaseSegDataset`` (``metainfo``,
@@ -83,6 +89,7 @@ class IVFDataset(BaseSegDataset):
                  allow_missing_labels: bool = False,
                  **kwargs) -> None:
         self.allow_missing_labels = allow_missing_labels
+        self._labels_optional = data_prefix is None
         if data_prefix is None:
             data_prefix = dict(vis_path='vis', ir_path='ir',
                                seg_map_path='ann')
@@ -112,8 +119,13 @@ class IVFDataset(BaseSegDataset):
 
     def _label_folder(self) -> Optional[str]:
         folder = self.data_prefix.get('seg_map_path')
-        if not folder or not osp.isdir(folder):
+        if not folder or (self._labels_optional and not osp.isdir(folder)):
             return None
+        if not osp.isdir(folder):
+            raise DatasetLayoutError(
+                f'{folder}: label folder (data_prefix.seg_map_path) does not '
+                'exist; fix the path, or leave seg_map_path out for a '
+                'label-free data set')
         return folder
 
     def load_data_list(self) -> List[dict]:
@@ -164,6 +176,12 @@ class IVFDataset(BaseSegDataset):
                         f'{label}: label missing for pair {stem} (set '
                         'allow_missing_labels=True to train it label-free)')
             data_list.append(info)
+        if ann_dir is not None and not any('seg_map_path' in info
+                                           for info in data_list):
+            warnings.warn(
+                f'{ann_dir}: label folder matches none of the '
+                f'{len(data_list)} images (no <stem>{self.seg_map_suffix}); '
+                'the data set is label-free')
         return data_list
 
 

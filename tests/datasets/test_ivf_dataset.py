@@ -41,7 +41,9 @@ def test_pairs_by_stem_and_packs_four_channels(pair_folder):
 def test_label_free_dataset_has_no_gt(tmp_path, make_pair_folder):
     root = make_pair_folder(str(tmp_path / 'nolab'), ['x', 'y'],
                              with_ann=False)
-    ds = build(root)
+    # Default data_prefix: ann/ is used when present (see test_label_checks).
+    ds = IVFDataset(data_root=root, pipeline=PIPELINE,
+                    metainfo=dict(classes=('a', 'b', 'c')))
     assert 'gt_sem_seg' not in ds[1]['data_samples']
 
 
