@@ -18,8 +18,12 @@ randomness = dict(seed=0)
 # RNGStateHook makes --resume continue the random stream it stopped at;
 # FusionVisualizationHook writes IR | visible | fused | prediction | label
 # panels of every 4th validation/test batch to the vis backends.
+# PreflightCheckHook stops before the first iteration on a num_classes that
+# differs from the data set's classes, unknown checkpoint hook keys and
+# out-of-range validation labels.
 custom_hooks = [
     dict(type='NonFiniteLossHook', action='raise'),
     dict(type='RNGStateHook'),
     dict(type='FusionVisualizationHook', interval=4),
+    dict(type='PreflightCheckHook'),
 ]
