@@ -11,7 +11,10 @@ class WHUFusionDataset(PreparedIVFDataset):
 
     The release's label values 0, 10, ..., 70 become indices 0..7 in the
     order of the dataset's README and the MCANet paper: background (0),
-    farmland, city, village, water, forest, road, others (70).
+    farmland, city, village, water, forest, road, others (70). The palette
+    of the seven land-use classes is the one the maintainers published
+    (issue 2 of their repository); background, which they give no colour,
+    is black.
 
     Args:
         ignore_background: treat class 0 (background) as ignore (255) and
@@ -24,8 +27,8 @@ class WHUFusionDataset(PreparedIVFDataset):
     METAINFO = dict(
         classes=('background', 'farmland', 'city', 'village', 'water',
                  'forest', 'road', 'others'),
-        palette=[[0, 0, 0], [255, 211, 127], [255, 0, 0], [255, 127, 196],
-                 [0, 92, 230], [38, 115, 0], [255, 255, 0], [156, 156, 156]])
+        palette=[[0, 0, 0], [204, 102, 0], [255, 0, 0], [255, 255, 0],
+                 [0, 0, 255], [85, 167, 0], [0, 255, 255], [153, 102, 153]])
     PREPARE_COMMAND = ('python tools/dataset_converters/whu_opt_sar.py '
                        '/path/to/WHU-OPT-SAR --out {data_root}')
 

@@ -1,5 +1,6 @@
 """tools/dataset_converters/potsdam_fusion.py on generated ISPRS archives."""
 import io
+import re
 import zipfile
 
 import cv2
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 import tifffile
 
-from segfanet_mm.datasets.converters import ConversionError
+from segfanet_mm.datasets.converters import ConversionError, run_command
 from tools.dataset_converters import potsdam_fusion
 
 SIZE, TILE = 32, 16  # 2 x 2 tiles per Potsdam tile
@@ -35,6 +36,21 @@ def label_image(size=SIZE, odd_colour=None):
     return label
 
 
+def lossy_label():
+    """Like the release's top_potsdam_4_12_label: a lossy re-encode, every
+    channel off by up to 60 from the palette, hundreds of distinct colours."""
+    noise = np.random.default_rng(0).integers(-60, 61, (SIZE, SIZE, 3))
+    return np.clip(label_image().astype(int) + noise, 0, 255).astype(
+        np.uint8)
+
+
+def near_car_label():
+    """Like the release's top_potsdam_6_7_label: cars are (252, 255, 0)."""
+    label = label_image()
+    label[(label == (255, 255, 0)).all(-1)] = (252, 255, 0)
+    return label
+
+
 def write_zip(path, members):
     with zipfile.ZipFile(path, 'w') as zf:
         for name, arr in members.items():
@@ -43,8 +59,9 @@ def write_zip(path, members):
 
 def make_archives(root, tiles=('2_10', '2_13'), split_images=False,
                   labels='noBoundary', skip_label=None, label_size=SIZE,
-                  odd_colour=None):
-    """R, G, B, IR hold 11, 22, 33, 44 (IRRG: 44, 11, 22)."""
+                  odd_colour=None, special_labels=None):
+    """R, G, B, IR hold 11, 22, 33, 44 (IRRG: 44, 11, 22); labels are
+    ``label_image`` except ``special_labels`` ({tile: RGB array})."""
     root.mkdir(parents=True, exist_ok=True)
     const = lambda *v: np.stack(  # noqa: E731
         [np.full((SIZE, SIZE), c, np.uint8) for c in v], -1)
@@ -60,8 +77,10 @@ def make_archives(root, tiles=('2_10', '2_13'), split_images=False,
             f'4_Ortho_RGBIR/top_potsdam_{t}_RGBIR.tif': const(11, 22, 33, 44)
             for t in tiles})
     suffix = 'label_noBoundary' if labels == 'noBoundary' else 'label'
+    special = special_labels or {}
     write_zip(root / potsdam_fusion.LABEL_ZIPS[labels], {
-        f'top_potsdam_{t}_{suffix}.tif': label_image(label_size, odd_colour)
+        f'top_potsdam_{t}_{suffix}.tif':
+        special.get(t, label_image(label_size, odd_colour))
         for t in tiles if t != skip_label})
     return root
 
@@ -108,6 +127,49 @@ def test_excluded_tiles_are_left_out(tmp_path):
     assert not (tmp_path / 'potsdam' / 'vis' / 'val').exists()
 
 
+def test_imperfect_release_labels_are_snapped_and_reported(tmp_path,
+                                                           capsys):
+    special = {'4_12': lossy_label(), '6_7': near_car_label()}
+    assert len(np.unique(special['4_12'].reshape(-1, 3), axis=0)) > 500
+    src = make_archives(tmp_path / 'zips', tiles=('2_10', '4_12', '6_7'),
+                        labels='all', special_labels=special)
+    out = tmp_path / 'potsdam'
+    stats = convert(src, out, '--labels', 'all')
+    assert stats['converted'] == 3 and not stats['failed']
+    for tile in ('2_10', '4_12', '6_7'):
+        for (y, x), (_, index) in QUADRANTS.items():
+            ann = read(out / f'ann/train/{tile}_{y}_{x}.png')
+            assert (ann == index).all(), (tile, y, x)
+    report = capsys.readouterr().out
+    lossy = int((special['4_12'] != label_image()).any(-1).sum())
+    assert f'4_12: {lossy} label pixel(s)' in report
+    assert '6_7: 256 label pixel(s) (25.00%)' in report  # the car quadrant
+    assert '2_10:' not in report
+
+
+def test_bad_tile_is_reported_and_rerun_with_exclude_reuses_output(
+        tmp_path, capsys):
+    magenta = label_image()
+    magenta[0:4, 0:4] = (250, 10, 240)  # snaps to (255, 0, 255): no class
+    src = make_archives(tmp_path / 'zips', tiles=('2_10', '2_13', '3_10'),
+                        special_labels={'2_13': magenta})
+    out = tmp_path / 'potsdam'
+    stats = convert(src, out)
+    assert stats['converted'] == 2 and list(stats['failed']) == ['2_13']
+    assert 'top_potsdam_2_13_label_noBoundary.tif (each channel ' \
+        'thresholded at 127): unknown label value(s) (255, 0, 255)' in \
+        stats['failed']['2_13']
+    assert len(list(out.glob('*/train/*.png'))) == 2 * 4 * 3
+    assert '1 of 3 scene(s) not converted' in capsys.readouterr().out
+    with pytest.raises(SystemExit, match='1 scene\\(s\\) not converted'):
+        run_command(lambda: convert(src, out))
+
+    stats = convert(src, out, '--exclude', '2_13')
+    assert (stats['scenes'], stats['converted'], stats['failed']) == (2, 0,
+                                                                     {})
+    assert 'nothing to do' in capsys.readouterr().out
+
+
 def test_rerun_on_complete_output_does_nothing(tmp_path, capsys):
     src = make_archives(tmp_path / 'zips')
     out = tmp_path / 'potsdam'
@@ -119,23 +181,32 @@ def test_rerun_on_complete_output_does_nothing(tmp_path, capsys):
     assert 'nothing to do' in capsys.readouterr().out
 
 
-@pytest.mark.parametrize('problem, message', [
-    ('missing_label',
+@pytest.mark.parametrize('problem, tile, message', [
+    ('missing_label', '2_13',
      r'5_Labels_all_noBoundary\.zip: label missing for tile 2_13'),
-    ('size', r'size mismatch: .*top_potsdam_2_10_label_noBoundary\.tif is '
-     r'48x48'),
-    ('colour', r'top_potsdam_2_10_label_noBoundary\.tif: unknown label '
-     r'value\(s\) \(1, 2, 3\)'),
-    ('no_images', r'needs 4_Ortho_RGBIR\.zip, or 2_Ortho_RGB\.zip'),
+    ('size', '2_10', r'size mismatch: .*top_potsdam_2_10_label_noBoundary'
+     r'\.tif is 48x48'),
+    ('colour', '2_10', r'top_potsdam_2_10_label_noBoundary\.tif \(each '
+     r'channel thresholded at 127\): unknown label value\(s\) '
+     r'\(255, 0, 255\)'),
 ])
-def test_errors_name_the_file(tmp_path, problem, message):
+def test_bad_tiles_are_reported_naming_the_file(tmp_path, problem, tile,
+                                                message):
+    label = label_image(48 if problem == 'size' else SIZE)
+    if problem == 'colour':
+        label[3, 5] = (200, 0, 200)
     src = make_archives(
-        tmp_path / 'zips',
-        tiles=('2_10', ) if problem != 'missing_label' else ('2_10', '2_13'),
+        tmp_path / 'zips', tiles=('2_10', '2_13'),
         skip_label='2_13' if problem == 'missing_label' else None,
-        label_size=48 if problem == 'size' else SIZE,
-        odd_colour=(1, 2, 3) if problem == 'colour' else None)
-    if problem == 'no_images':
-        (src / '4_Ortho_RGBIR.zip').unlink()
-    with pytest.raises(ConversionError, match=message):
+        special_labels={'2_10': label})
+    stats = convert(src, tmp_path / 'potsdam')
+    assert list(stats['failed']) == [tile]
+    assert re.search(message, stats['failed'][tile])
+
+
+def test_missing_archive_stops_the_run(tmp_path):
+    src = make_archives(tmp_path / 'zips')
+    (src / '4_Ortho_RGBIR.zip').unlink()
+    with pytest.raises(ConversionError,
+                       match=r'needs 4_Ortho_RGBIR\.zip, or 2_Ortho_RGB\.zip'):
         convert(src, tmp_path / 'potsdam')

@@ -1,5 +1,8 @@
-"""tools/dataset_converters/whu_opt_sar.py on generated WHU-OPT-SAR scenes."""
+"""tools/dataset_converters/whu_opt_sar.py on generated WHU-OPT-SAR scenes,
+laid out as the release: image/ (or optical/), lbl/, sar/, compressed
+GeoTIFFs, optical bands stored B, G, R, NIR."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,18 +12,25 @@ import numpy as np
 import pytest
 import tifffile
 
-from segfanet_mm.datasets.converters import (ConversionError, tiling,
-                                             to_uint8)
+from segfanet_mm.datasets.converters import (ConversionError, run_command,
+                                             tiling, to_uint8)
 from tools.dataset_converters import whu_opt_sar
 
 REPO = Path(__file__).resolve().parents[2]
-# Names chosen so the hash split sends one scene to each split.
-SCENES = dict(NH49E001013='train', NH51E003011='val', NH49E002014='test')
+# Scenes of the official split list, with their official split.
+SCENES = dict(NH49E001013='train', NH49E001014='test', NH49E002014='train')
+# Names the hash split sends to train, val and test.
+HASHED = dict(NH49E001013='train', NH51E003011='val', NH49E002014='test')
 H, W, TILE = 40, 56, 16  # origins y 0, 16, 24 and x 0, 16, 32, 40
 TILES_PER_SCENE = 3 * 4
+# GeoTIFF tags of a 5 m grid (pixel scale, tie point, geokeys), as written
+# by GIS software; tifffile must read past them.
+GEOTIFF_TAGS = [(33550, 'd', 3, (5.0, 5.0, 0.0)),
+                (33922, 'd', 6, (0.0, 0.0, 0.0, 500000.0, 3500000.0, 0.0)),
+                (34735, 'H', 8, (1, 1, 0, 1, 1024, 0, 1, 1))]
 
 
-def band_planes(shape, dtype=np.uint8):
+def band_planes(shape):
     """R, G, B and NIR planes that differ at every pixel (R - B = 60 + x,
     so a red/blue swap shows in every tile)."""
     y, x = np.indices(shape)
@@ -29,25 +39,30 @@ def band_planes(shape, dtype=np.uint8):
 
 
 def write_scene(src, name, shape=(H, W), bands=4, label_value=30,
-                label_shape=None, dtype=np.uint8, planar=False):
+                label_shape=None, dtype=np.uint8, planar=False,
+                folder='image', compression='lzw'):
     """Bands stored as the release stores them, B, G, R, NIR (``bands`` < 4
-    drops the last ones), interleaved or band-sequential (``planar``); the
-    label is 0 except a block of ``label_value`` at rows 16..31, columns
-    32..47."""
+    drops the last ones), interleaved or band-sequential (``planar``),
+    LZW-compressed GeoTIFFs; the label is 0 except a block of
+    ``label_value`` at rows 16..31, columns 32..47; a SAR image that the
+    converter must ignore."""
     planes = band_planes(shape)
     img = np.stack([planes[b] for b in ('B', 'G', 'R', 'NIR')[:bands]],
                    -1).astype(dtype)
     label = np.zeros(label_shape or shape, np.uint8)
     label[16:32, 32:48] = label_value
-    for sub in ('optical', 'lbl'):
+    for sub in (folder, 'lbl', 'sar'):
         os.makedirs(src / sub, exist_ok=True)
     if planar:
-        tifffile.imwrite(src / 'optical' / f'{name}.tif',
-                         img.transpose(2, 0, 1), planarconfig='separate',
-                         photometric='minisblack')
-    else:
-        tifffile.imwrite(src / 'optical' / f'{name}.tif', img)
-    tifffile.imwrite(src / 'lbl' / f'{name}.tif', label)
+        img = img.transpose(2, 0, 1)
+    tifffile.imwrite(src / folder / f'{name}.tif', img,
+                     planarconfig='separate' if planar else 'contig',
+                     photometric='minisblack', compression=compression,
+                     extratags=GEOTIFF_TAGS)
+    tifffile.imwrite(src / 'lbl' / f'{name}.tif', label,
+                     compression=compression, extratags=GEOTIFF_TAGS)
+    tifffile.imwrite(src / 'sar' / f'{name}.tif',
+                     np.ones(shape, np.float32))
 
 
 def read_tile(out, modality, split, stem):
@@ -75,36 +90,75 @@ def tile_files(out):
         str(p.relative_to(out)) for p in out.rglob('*.png'))
 
 
-def test_tiles_bands_labels_and_split(src, tmp_path):
+def test_tiles_bands_labels_and_official_split(src, tmp_path, capsys):
     out = tmp_path / 'whu'
     stats = convert(src, out)
-    assert stats == dict(scenes=3, converted=3, written=3 * 3 * 12, kept=0)
+    assert stats == dict(scenes=3, converted=3, written=3 * 3 * 12, kept=0,
+                         failed={})
     for name, split in SCENES.items():
         for key in ('vis', 'ir', 'ann'):
             tiles = sorted((out / key / split).glob(f'{name}_*.png'))
             assert len(tiles) == TILES_PER_SCENE
+    assert not (out / 'vis' / 'val').exists()  # the official split has none
+    assert '97 of the 100 scenes of' in capsys.readouterr().out
     assert (out / 'vis/train/NH49E001013_24_40.png').is_file()  # edge tile
     planes = band_planes((H, W))
     rgb = np.stack([planes[c] for c in 'RGB'], -1)
     for y, x in ((0, 0), (16, 32), (24, 40)):  # inner and edge tiles
-        stem = f'NH51E003011_{y}_{x}'
-        vis, ir = read_tile(out, 'vis', 'val', stem), read_tile(
-            out, 'ir', 'val', stem)
+        stem = f'NH49E001014_{y}_{x}'
+        vis, ir = read_tile(out, 'vis', 'test', stem), read_tile(
+            out, 'ir', 'test', stem)
         assert vis.shape == (TILE, TILE, 3) and ir.shape == (TILE, TILE)
         np.testing.assert_array_equal(vis, rgb[y:y + TILE, x:x + TILE])
         np.testing.assert_array_equal(
             ir, planes['NIR'][y:y + TILE, x:x + TILE])
-    ann = cv2.imread(str(out / 'ann/test/NH49E002014_16_32.png'),
-                     cv2.IMREAD_UNCHANGED)
+    ann = read_tile(out, 'ann', 'train', 'NH49E002014_16_32')
     assert (ann == 3).all()  # value 30 = village = class index 3
-    ann = cv2.imread(str(out / 'ann/test/NH49E002014_0_0.png'),
-                     cv2.IMREAD_UNCHANGED)
+    ann = read_tile(out, 'ann', 'train', 'NH49E002014_0_0')
     assert (ann == 0).all()  # background kept as class 0
+
+
+def test_hash_split_option(tmp_path):
+    src = tmp_path / 'src'
+    for name in HASHED:
+        write_scene(src, name)
+    out = tmp_path / 'whu'
+    assert not convert(src, out, '--split', 'hash')['failed']
+    for name, split in HASHED.items():
+        assert len(list((out / 'ann' / split).glob(f'{name}_*.png'))) == \
+            TILES_PER_SCENE
+
+
+def test_official_split_file_is_the_maintainers_list():
+    splits = whu_opt_sar.read_split_file(whu_opt_sar.OFFICIAL_SPLIT_FILE)
+    train = sorted(s for s, split in splits.items() if split == 'train')
+    test = sorted(s for s, split in splits.items() if split == 'test')
+    assert (len(train), len(test)) == (80, 20)
+    assert train[:2] == ['NH49E001013', 'NH49E002014']
+    assert test[:3] == ['NH49E001014', 'NH49E001017', 'NH49E002012']
+    assert test[-1] == 'NH50E014003' and 'NI49E024020' in train
+
+
+def test_split_file_in_the_maintainers_format(tmp_path):
+    path = tmp_path / 'The division of the dataset.txt'
+    path.write_bytes(b'train:\r\nA.tif\r\nB.tif\r\n\r\ntest:\r\nC.tif\r\n')
+    assert whu_opt_sar.read_split_file(str(path)) == dict(
+        A='train', B='train', C='test')
+    path.write_text('train:\nA.tif\ntest:\nA.tif\n')
+    with pytest.raises(ConversionError, match=r'A\.tif\' listed twice'):
+        whu_opt_sar.read_split_file(str(path))
+    path.write_text('A.tif\n')
+    with pytest.raises(ConversionError, match=r':1: .* before any'):
+        whu_opt_sar.read_split_file(str(path))
+    path.write_text('training:\nA.tif\n')
+    with pytest.raises(ConversionError, match=r"unknown split 'training:'"):
+        whu_opt_sar.read_split_file(str(path))
 
 
 def test_band_order_option_and_planar_uint16_stretch(tmp_path):
     src = tmp_path / 'src'
-    write_scene(src, 'NH49E001013', dtype=np.uint16, planar=True)
+    write_scene(src, 'NH49E001013', dtype=np.uint16, planar=True,
+                compression='deflate')
     out = tmp_path / 'whu'
     convert(src, out, '--bands', '0', '1', '2', '3')  # read as R, G, B
     vis = read_tile(out, 'vis', 'train', 'NH49E001013_0_0')
@@ -161,22 +215,73 @@ def test_other_settings_in_same_output_are_refused(src, tmp_path):
 
 
 @pytest.mark.parametrize('problem, message', [
-    ('missing_label', r'lbl/NH49E001013\.tif: label missing for scene'),
-    ('size', r'size mismatch: .*lbl/NH49E001013\.tif is 56x41'),
-    ('value', r'lbl/NH49E001013\.tif: unknown label value\(s\) 35'),
-    ('bands', r'optical/NH49E001013\.tif: expected 4 band\(s\)'),
+    ('missing_label', r'lbl/NH49E001014\.tif: label missing'),
+    ('narrower', r'size mismatch: .*lbl/NH49E001014\.tif is 55x40'),
+    ('value', r'lbl/NH49E001014\.tif: unknown label value\(s\) 35'),
+    ('bands', r'image/NH49E001014\.tif: expected 4 band\(s\)'),
+    ('not_listed', r'image/NH49E001014\.tif: scene not in the split list'),
 ])
-def test_errors_name_the_file(tmp_path, problem, message):
-    src = tmp_path / 'src'
-    write_scene(
-        src, 'NH49E001013',
-        bands=3 if problem == 'bands' else 4,
-        label_value=35 if problem == 'value' else 30,
-        label_shape=(H + 1, W) if problem == 'size' else None)
+def test_bad_scene_is_reported_and_the_others_converted(
+        src, tmp_path, problem, message, capsys):
     if problem == 'missing_label':
-        os.remove(src / 'lbl' / 'NH49E001013.tif')
-    with pytest.raises(ConversionError, match=message):
-        convert(src, tmp_path / 'whu')
+        os.remove(src / 'lbl' / 'NH49E001014.tif')
+    else:
+        write_scene(
+            src, 'NH49E001014',
+            bands=3 if problem == 'bands' else 4,
+            label_value=35 if problem == 'value' else 30,
+            label_shape=(H, W - 1) if problem == 'narrower' else None)
+    extra = ()
+    if problem == 'not_listed':
+        split_file = tmp_path / 'split.txt'
+        split_file.write_text('train:\nNH49E001013.tif\nNH49E002014.tif\n')
+        extra = ('--split-file', str(split_file))
+    out = tmp_path / 'whu'
+    stats = convert(src, out, *extra)
+    assert list(stats['failed']) == ['NH49E001014']
+    assert re.search(message, stats['failed']['NH49E001014'])
+    assert stats['converted'] == 2
+    assert len(tile_files(out)) == 2 * 3 * TILES_PER_SCENE
+    assert '1 of 3 scene(s) not converted' in capsys.readouterr().out
+    with pytest.raises(SystemExit, match=r'1 scene\(s\) not converted'):
+        run_command(lambda: convert(src, out, *extra))
+    stats = convert(src, out, '--exclude', 'NH49E001014', *extra)
+    assert stats['failed'] == {} and stats['scenes'] == 2
+    assert 'nothing to do' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('folders, error', [
+    (('optical', ), None),
+    (('image', 'optical'), 'has both image/ and optical/'),
+    ((), r'no image/ \(or optical/\) folder'),
+])
+def test_optical_folder_name(tmp_path, folders, error):
+    src = tmp_path / 'src'
+    (src / 'lbl').mkdir(parents=True)
+    for folder in folders:
+        write_scene(src, 'NH49E001013', folder=folder)
+    if error:
+        with pytest.raises(ConversionError, match=error):
+            convert(src, tmp_path / 'whu')
+    else:
+        assert convert(src, tmp_path / 'whu')['converted'] == 1
+
+
+@pytest.mark.parametrize('compression', ['lzw', 'deflate', 'jpeg'])
+def test_compressed_geotiffs_are_read(tmp_path, compression):
+    """LZW, Deflate and JPEG need imagecodecs (LZW and JPEG have no
+    fallback in tifffile)."""
+    rgb = np.stack([band_planes((H, W))[c] for c in 'RGB'],
+                   -1).astype(np.uint8)
+    path = tmp_path / f'{compression}.tif'
+    tifffile.imwrite(path, rgb, photometric='rgb', compression=compression,
+                     extratags=GEOTIFF_TAGS)
+    with tifffile.TiffFile(path) as tif:
+        assert tif.pages[0].compression.name != 'NONE' and tif.is_geotiff
+    img = whu_opt_sar.read_tiff(str(path), str(path))
+    assert img.shape == (H, W, 3)
+    tolerance = 12 if compression == 'jpeg' else 0  # lossy
+    assert np.abs(img.astype(int) - rgb).max() <= tolerance
 
 
 @pytest.mark.slow
@@ -187,5 +292,5 @@ def test_command_line_in_parallel(src, tmp_path):
          str(src), '--out', str(out), '--tile-size', str(TILE), '--nproc',
          '2'], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert 'converting 3 of 3 scenes' in run.stdout
+    assert 'converting 3 of 3 scenes' in run.stdout, run.stdout
     assert len(tile_files(out)) == 3 * 3 * 12

@@ -22,10 +22,15 @@ Output: ``OUT/{vis,ir,ann}/{train,val}/<tile>_<y>_<x>.png`` (``<tile>`` like
 ``2_10``). Label colours (RGB, read with tifffile, so no BGR confusion) ->
 0 impervious surface (255, 255, 255), 1 building (0, 0, 255), 2 low
 vegetation (0, 255, 255), 3 tree (0, 255, 0), 4 car (255, 255, 0),
-5 clutter (255, 0, 0); black (0, 0, 0) -> 255; any other colour is an error
-naming the file. Split: the 14 validation tiles below (the ISPRS / mmseg
-split), all others train; ``--exclude`` leaves tiles out (some works drop
-7_10 for its annotation errors). Tiling, edge tiles and restarts:
+5 clutter (255, 0, 0); black (0, 0, 0) -> 255. Not every released label is
+clean (``top_potsdam_4_12_label`` is a lossy re-encode, ``6_7`` paints cars
+(252, 255, 0)), so each channel is thresholded at 127 first, which maps
+every known variant to its palette colour; the run reports, per tile, how
+many pixels that changed. A colour that is still unknown (magenta) fails
+the tile, naming the file. Split: the 14 validation tiles below (the ISPRS /
+mmseg split), all others train; ``--exclude`` leaves tiles out (some works
+drop 7_10 for its annotation errors) and may reuse an output folder.
+Tiling, edge tiles, restarts and the per-tile report:
 :mod:`segfanet_mm.datasets.converters.tiling`.
 """
 import argparse
@@ -41,7 +46,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 from segfanet_mm.datasets.converters import (  # noqa: E402
     ConversionError, Scene, SceneArrays, SceneTiler, check_same_size,
     describe_rgb, map_label_codes, pack_rgb, read_tiff, require_bands,
-    rgb_table, to_uint8)
+    rgb_table, run_command, snap_channels, to_uint8)
 
 VAL_TILES = frozenset({
     '2_13', '2_14', '3_13', '3_14', '4_13', '4_14', '4_15', '5_13', '5_14',
@@ -93,35 +98,35 @@ def image_archives(zip_dir: str) -> List[Tuple[str, str]]:
     return archives
 
 
-def find_scenes(zip_dir: str, labels: str,
-                exclude: Sequence[str] = ()) -> List[Scene]:
-    """List the tiles with their image and label members and split."""
+def find_scenes(zip_dir: str, labels: str, exclude: Sequence[str] = ()
+                ) -> Tuple[List[Scene], Dict[str, str]]:
+    """List the tiles with their image and label members and split; return
+    them and ``{tile: reason}`` for tiles that lack a file."""
     archives = image_archives(zip_dir)
     label_zip = osp.join(zip_dir, LABEL_ZIPS[labels])
     label_kind = 'label_noBoundary' if labels == 'noBoundary' else 'label'
     label_members = _members(label_zip, label_kind)
     images = [(path, _members(path, kind)) for path, kind in archives]
-    scenes = []
+    scenes, unusable = [], {}
     for tile in sorted(set(images[0][1]) - set(exclude)):
-        sources = []
-        for path, members in images:
-            if tile not in members:
-                raise ConversionError(
-                    f'{path}: image of tile {tile} missing (found in '
-                    f'{images[0][0]})')
-            sources.append((path, members[tile]))
-        if tile not in label_members:
-            raise ConversionError(
+        sources = [(path, members[tile]) for path, members in images
+                   if tile in members]
+        if len(sources) < len(images):
+            unusable[tile] = (f'{images[1][0]}: image of tile {tile} missing '
+                              f'(found in {images[0][0]})')
+        elif tile not in label_members:
+            unusable[tile] = (
                 f'{label_zip}: label missing for tile {tile} (expected '
                 f'top_potsdam_{tile}_{label_kind}.tif; image '
                 f'{sources[0][0]}:{sources[0][1]})')
-        sources.append((label_zip, label_members[tile]))
-        scenes.append(
-            Scene(tile, 'val' if tile in VAL_TILES else 'train',
-                  tuple(sources)))
-    if not scenes:
+        else:
+            sources.append((label_zip, label_members[tile]))
+            scenes.append(
+                Scene(tile, 'val' if tile in VAL_TILES else 'train',
+                      tuple(sources)))
+    if not scenes and not unusable:
         raise ConversionError(f'{zip_dir}: no tiles left to convert')
-    return scenes
+    return scenes, unusable
 
 
 def _read(zip_path: str, member: str, bands: int, meaning: str):
@@ -145,11 +150,17 @@ def load_scene(scene: Scene) -> SceneArrays:
         vis, ir = rgb, irrg[..., 0]
     label_name, label = _read(*label_src, 3, 'RGB colour label')
     check_same_size(dict(arrays, **{label_name: label}))
+    label, snapped = snap_channels(label)
+    share = 100 * snapped / label[..., 0].size
+    note = (f'{snapped} label pixel(s) ({share:.2f}%) were not palette '
+            'colours; thresholded at 127 per channel' if snapped else '')
     return SceneArrays(
         vis=to_uint8(vis),
         ir=to_uint8(ir),
         ann=map_label_codes(
-            pack_rgb(label), LABEL_COLOURS, label_name, describe_rgb))
+            pack_rgb(label), LABEL_COLOURS,
+            f'{label_name} (each channel thresholded at 127)', describe_rgb),
+        note=note)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -170,19 +181,16 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
+def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
-    scenes = find_scenes(args.zip_dir, args.labels, args.exclude)
+    scenes, unusable = find_scenes(args.zip_dir, args.labels, args.exclude)
     sources = '+'.join(kind for _, kind in image_archives(args.zip_dir))
     tiler = SceneTiler(
         args.out, load_scene, args.tile_size, args.stride,
         settings=dict(converter='potsdam_fusion', labels=args.labels,
-                      images=sources, exclude=sorted(args.exclude)))
-    return tiler.run(scenes, args.nproc)
+                      images=sources))
+    return tiler.run(scenes, args.nproc, unusable)
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except ConversionError as err:
-        sys.exit(f'error: {err}')
+    run_command(main)

@@ -1,7 +1,9 @@
 # WHU-OPT-SAR optical images (GF-1): NIR as infrared, RGB as visible,
 # 512 x 512 tiles, 8 classes (background kept as class 0; pass
 # ignore_background=True to the datasets and num_classes=7 to the model to
-# ignore it). Make data/whu with (docs/datasets.md):
+# ignore it). The official split has train and test scenes only, so the
+# test scenes also serve for validation. Make data/whu with
+# (docs/datasets.md):
 #   python tools/dataset_converters/whu_opt_sar.py /path/to/WHU-OPT-SAR \
 #       --out data/whu
 dataset_type = 'WHUFusionDataset'
@@ -46,18 +48,8 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
-            vis_path='vis/val', ir_path='ir/val', seg_map_path='ann/val'),
-        pipeline=test_pipeline))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_prefix=dict(
             vis_path='vis/test', ir_path='ir/test', seg_map_path='ann/test'),
         pipeline=test_pipeline))
+test_dataloader = val_dataloader
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

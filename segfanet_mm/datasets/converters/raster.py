@@ -4,7 +4,7 @@ Every failure raises :class:`ConversionError` naming the file, so a bad file
 in a 100-scene archive is found without a debugger.
 """
 import io
-from typing import Callable, Dict, Mapping, Sequence, Union
+from typing import Callable, Dict, Mapping, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -97,6 +97,21 @@ def map_label_codes(codes: np.ndarray, table: Mapping[int, int], name: str,
             f'{name}: unknown label value(s) '
             f'{", ".join(describe(b) for b in bad)} (known: {allowed})')
     return values[idx]
+
+
+def snap_channels(label: np.ndarray,
+                  threshold: int = 127) -> Tuple[np.ndarray, int]:
+    """Set each channel of a colour label to 255 above ``threshold``, else 0.
+
+    For palettes whose colours are all 0/255 combinations (ISPRS): a label
+    re-encoded lossily, or painted with a near colour such as
+    (252, 255, 0), comes back to the palette colour it was meant to be.
+    Returns the snapped uint8 label and how many pixels it changed, so the
+    caller can report labels that were not clean.
+    """
+    snapped = np.where(label > threshold, 255, 0).astype(np.uint8)
+    changed = int(np.count_nonzero((snapped != label).any(axis=-1)))
+    return snapped, changed
 
 
 def pack_rgb(label: np.ndarray) -> np.ndarray:

@@ -15,20 +15,26 @@ Restarts: every file is written atomically (temporary file, then rename), in
 the order label, infrared, visible, so an interrupted run leaves no partial
 file, only possibly a tile with some of its files. When all tiles of a scene
 are written, a manifest ``out/.manifests/<scene>.json`` records the tile
-files and the conversion settings. A re-run skips scenes whose manifest
-lists only existing files (without reading their source), converts the rest
-writing only the files that are missing, deletes temporary files left by an
-interrupted run, and refuses to mix settings (tile size, stride, split,
-bands, ...) in one output folder. Run one converter per output folder at a
-time.
+files, the scene's split and the settings that determine tile contents. A
+re-run skips scenes whose manifest lists only existing files (without
+reading their source), converts the rest writing only the files that are
+missing, and deletes temporary files left by an interrupted run. It refuses
+settings that would change a written tile (tile size, stride, bands, label
+variant, ...) or move a written scene to another split; options that only
+choose which scenes to convert (``--exclude``) may reuse the folder. Run one
+converter per output folder at a time.
+
+Bad scenes do not stop a run: a scene whose sources fail to load
+(:class:`ConversionError`) is reported with its reason at the end, the
+others are converted, and a re-run retries it.
 """
 import hashlib
 import json
 import os
 import os.path as osp
+import sys
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, \
-    Sequence, Tuple
+from typing import Callable, List, Mapping, NamedTuple, Optional, Sequence
 
 import numpy as np
 from mmengine.utils import track_parallel_progress, track_progress
@@ -58,10 +64,21 @@ class Scene:
 
 class SceneArrays(NamedTuple):
     """A loaded scene: ``vis`` H x W x 3 uint8 RGB, ``ir`` H x W uint8,
-    ``ann`` H x W uint8 class indices (255 = ignore)."""
+    ``ann`` H x W uint8 class indices (255 = ignore); ``note``: what the
+    loader had to repair, for the run's per-scene report ('' if nothing)."""
     vis: np.ndarray
     ir: np.ndarray
     ann: np.ndarray
+    note: str = ''
+
+
+class SceneResult(NamedTuple):
+    """Outcome of one scene: tile files ``written`` and ``kept`` (already
+    present), the loader's ``note``, and ``error`` ('' if converted)."""
+    written: int
+    kept: int
+    note: str = ''
+    error: str = ''
 
 
 def tile_origins(length: int, tile_size: int, stride: int) -> List[int]:
@@ -134,37 +151,63 @@ class SceneTiler:
         self.settings = json.loads(json.dumps(
             dict(settings or {}, tile_size=tile_size, stride=stride)))
 
-    def run(self, scenes: Sequence[Scene], nproc: int = 1) -> Dict[str, int]:
-        """Convert the scenes not yet complete; return counts of ``scenes``,
-        ``converted`` (scenes), ``written`` and ``kept`` (tile files)."""
+    def run(self,
+            scenes: Sequence[Scene],
+            nproc: int = 1,
+            unusable: Optional[Mapping[str, str]] = None) -> dict:
+        """Convert the scenes not yet complete and print a per-scene report.
+
+        ``unusable`` maps scenes found unusable before loading (e.g. a label
+        file missing) to the reason; they are reported with the scenes that
+        fail to load. Returns counts of ``scenes`` (including unusable
+        ones), ``converted`` (scenes), ``written`` and ``kept`` (tile
+        files), and ``failed``: ``{scene: reason}``.
+        """
+        failed = dict(unusable or {})
         removed = self._remove_temp_files({s.split for s in scenes})
         if removed:
             print(f'removed {removed} temporary file(s) left by an '
                   'interrupted run')
         pending = [s for s in scenes if not self._is_complete(s)]
-        stats = dict(scenes=len(scenes), converted=len(pending), written=0,
-                     kept=0)
-        if not pending:
-            print(f'{self.out_dir}: all {len(scenes)} scenes are already '
+        total = len(scenes) + len(failed)
+        stats = dict(scenes=total, converted=0, written=0, kept=0,
+                     failed=failed)
+        if not pending and not failed:
+            print(f'{self.out_dir}: all {total} scenes are already '
                   'converted; nothing to do')
             return stats
-        print(f'converting {len(pending)} of {len(scenes)} scenes into '
+        print(f'converting {len(pending)} of {total} scenes into '
               f'{self.out_dir} ({len(scenes) - len(pending)} already done)')
         if nproc > 1:
-            counts = track_parallel_progress(self.convert_scene, pending,
-                                             nproc)
+            results = track_parallel_progress(self.convert_scene, pending,
+                                              nproc)
         else:
-            counts = track_progress(self.convert_scene, pending)
-        stats['written'] = sum(c[0] for c in counts)
-        stats['kept'] = sum(c[1] for c in counts)
+            results = track_progress(self.convert_scene, pending)
+        for scene, result in zip(pending, results):
+            if result.error:
+                failed[scene.name] = result.error
+            elif result.note:
+                print(f'{scene.name}: {result.note}')
+        stats['converted'] = len(pending) - sum(bool(r.error)
+                                                for r in results)
+        stats['written'] = sum(r.written for r in results)
+        stats['kept'] = sum(r.kept for r in results)
         print(f'wrote {stats["written"]} tile files, kept '
               f'{stats["kept"]} complete ones from an earlier run')
+        if failed:
+            print(f'{len(failed)} of {total} scene(s) not converted:')
+            for name in sorted(failed):
+                print(f'  {name}: {failed[name]}')
         return stats
 
-    def convert_scene(self, scene: Scene) -> Tuple[int, int]:
-        """Write the missing tile files of one scene, then its manifest;
-        return (files written, files already present)."""
-        arrays = self.loader(scene)._asdict()
+    def convert_scene(self, scene: Scene) -> SceneResult:
+        """Write the missing tile files of one scene, then its manifest; a
+        scene whose sources fail to load gives a result with ``error``."""
+        try:
+            loaded = self.loader(scene)
+        except ConversionError as err:
+            return SceneResult(0, 0, error=str(err))
+        arrays = loaded._asdict()
         arrays['vis'] = arrays['vis'][..., ::-1]  # OpenCV writes BGR
         height, width = arrays['ann'].shape[:2]
         files, written = [], 0
@@ -187,8 +230,9 @@ class SceneTiler:
         atomic_write_bytes(
             manifest,
             json.dumps(dict(settings=self.settings, split=scene.split,
-                            files=files), indent=1).encode('utf-8'))
-        return written, len(files) - written
+                            note=loaded.note, files=files),
+                       indent=1).encode('utf-8'))
+        return SceneResult(written, len(files) - written, loaded.note)
 
     def _manifest_path(self, scene: Scene) -> str:
         return osp.join(self.out_dir, MANIFEST_DIR, scene.name + '.json')
@@ -224,3 +268,17 @@ class SceneTiler:
                     os.remove(osp.join(folder, name))
                     removed += 1
         return removed
+
+
+def run_command(main: Callable[[], dict]) -> None:
+    """Run a converter's ``main`` as a command: exit with ``error: ...``
+    (status 1) when it stops on a :class:`ConversionError` or leaves scenes
+    unconverted."""
+    try:
+        stats = main()
+    except ConversionError as err:
+        sys.exit(f'error: {err}')
+    if stats['failed']:
+        sys.exit(f'error: {len(stats["failed"])} scene(s) not converted '
+                 '(listed above); fix their files, or leave them out with '
+                 '--exclude')
