@@ -7,7 +7,8 @@
 
 Conventions and their switches: ``docs/metrics.md``.
 """
-from .functional import (METRIC_NAMES, FusionConvention, average_gradient,
+from .functional import (ALL_METRIC_NAMES, METRIC_NAMES, FusionConvention,
+                         average_gradient,
                          compute_fusion_metrics, correlation_coefficient,
                          entropy, fusion_ssim, fusion_vif, mse,
                          mutual_information, psnr, qabf, quantize_unit,
@@ -16,7 +17,7 @@ from .functional import (METRIC_NAMES, FusionConvention, average_gradient,
 from .metrics import FusionMetric
 
 __all__ = [
-    'FusionMetric', 'METRIC_NAMES', 'FusionConvention',
+    'FusionMetric', 'METRIC_NAMES', 'ALL_METRIC_NAMES', 'FusionConvention',
     'compute_fusion_metrics', 'rgb_to_grey', 'quantize_unit', 'entropy',
     'mutual_information', 'standard_deviation', 'spatial_frequency',
     'average_gradient', 'correlation_coefficient', 'scd', 'mse', 'psnr',

@@ -192,3 +192,71 @@ def test_cli_on_metric_fixture(tmp_path):
         for k in NAMES:
             rel = abs(float(got[k]) - float(ref[k])) / abs(float(ref[k]))
             assert rel <= 2e-5, (ref['pair'], k, rel)
+
+
+def test_cli_all_metrics_csv_columns_are_the_metric_names(cli, folders,
+                                                          tmp_path):
+    from segfanet_mm.evaluation import ALL_METRIC_NAMES
+    out_csv = tmp_path / 'all.csv'
+    rc = cli.main(['--fused', str(folders['fused']), '--ir',
+                   str(folders['ir']), '--vis', str(folders['vis']),
+                   '--csv', str(out_csv), '--metrics', 'all',
+                   '--no-progress'])
+    assert rc == 0
+    with open(out_csv, newline='') as fh:
+        header = next(csv.reader(fh))
+    assert header == ['img_name', *ALL_METRIC_NAMES]
+
+
+@pytest.mark.parametrize('bad', ['folder', 'parent_is_file', 'metric'])
+def test_cli_checks_arguments_before_computing(cli, folders, tmp_path,
+                                               monkeypatch, capsys, bad):
+    """Issue 19/11: a --csv that cannot be written (or an unknown metric)
+    fails at once, naming the problem, before any image is evaluated."""
+    def no_compute(*args, **kwargs):
+        raise AssertionError('metrics computed before the argument check')
+
+    monkeypatch.setattr(cli.functional, 'compute_fusion_metrics', no_compute)
+    (tmp_path / 'a_file').write_text('x')
+    extra = {
+        'folder': ['--csv', str(tmp_path)],
+        'parent_is_file': ['--csv', str(tmp_path / 'a_file' / 'm.csv')],
+        'metric': ['--metrics', 'EN', 'Qnope'],
+    }[bad]
+    rc = cli.main(['--fused', str(folders['fused']), '--ir',
+                   str(folders['ir']), '--vis', str(folders['vis']),
+                   '--no-progress', *extra])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert {'folder': 'is a folder', 'parent_is_file': 'is a file',
+            'metric': "'Qnope'"}[bad] in err
+
+
+def test_cli_constant_fused_image_gets_a_defined_table_and_a_note(
+        cli, tmp_path, capsys):
+    """Issue 19/11: an all-black fused image makes PSNR undefined (NaN,
+    with a note giving the reason), not -inf; the table's mean is over the
+    images where PSNR is defined."""
+    dirs = {k: tmp_path / k for k in ('fused', 'ir', 'vis')}
+    for d in dirs.values():
+        d.mkdir()
+    h, w = 48, 64
+    for stem, seed in (('a', 1), ('b', 2)):
+        cv2.imwrite(str(dirs['ir'] / f'{stem}.png'), image(h, w, seed, 1))
+        cv2.imwrite(str(dirs['vis'] / f'{stem}.png'), image(h, w, seed + 5, 3))
+    cv2.imwrite(str(dirs['fused'] / 'a.png'), np.zeros((h, w), np.uint8))
+    cv2.imwrite(str(dirs['fused'] / 'b.png'), image(h, w, 9, 1))
+    out_csv = tmp_path / 'm.csv'
+    rc = cli.main(['--fused', str(dirs['fused']), '--ir', str(dirs['ir']),
+                   '--vis', str(dirs['vis']), '--csv', str(out_csv),
+                   '--metrics', 'PSNR', 'Qabf', '--no-progress'])
+    out = capsys.readouterr()
+    assert rc == 0
+    rows = read_csv(out_csv)
+    assert rows['a']['PSNR'] == 'nan'
+    assert float(rows['b']['PSNR']) > 0
+    assert 'note: PSNR undefined (NaN) on 1 of 2 image(s) (a)' in out.err
+    assert 'all-zero fused image' in out.err
+    assert 'too small' not in out.err
+    psnr_row = [ln for ln in out.out.splitlines() if 'PSNR' in ln][0]
+    assert ' 1 ' in psnr_row and 'nan' not in psnr_row.lower()

@@ -14,6 +14,11 @@ replicated to 3 channels), converted BGR→RGB and then to grey with the same
 BT.601 rule (``round_half_even(0.299R + 0.587G + 0.114B)`` in float32), so
 fused, IR and visible images are treated alike. Metrics and their
 convention switches: ``docs/metrics.md``.
+
+Arguments are checked before anything is computed. A metric that is
+undefined on an image (e.g. PSNR of an all-zero fused image) is NaN in the
+CSV; the table's statistics are over the images where it is defined (column
+``n``), and a note names the metric, the images and the reason.
 """
 import argparse
 import csv
@@ -44,7 +49,8 @@ class EvalError(RuntimeError):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Infrared-visible fusion metrics for a folder of fused '
-        'images (EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM, CC, PSNR, MSE).')
+        'images (default: EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM, CC, '
+        'PSNR, MSE; --metrics all adds the others).')
     parser.add_argument('--fused', required=True, help='fused images folder')
     parser.add_argument('--ir', required=True, help='infrared images folder')
     parser.add_argument('--vis', required=True, help='visible images folder')
@@ -53,7 +59,10 @@ def parse_args(argv=None):
     parser.add_argument('--threads', type=int, default=1,
                         help='torch CPU threads per image (default 1: the '
                         'lowest CPU time; 0 = torch default)')
-    parser.add_argument('--metrics', nargs='+', help='subset of metrics')
+    parser.add_argument(
+        '--metrics', nargs='+', metavar='NAME',
+        help="metric names, or 'all' (default: the twelve above): " +
+        ', '.join(functional.ALL_METRIC_NAMES))
     conv = parser.add_argument_group(
         'convention switches (defaults = the metric fixture convention)')
     conv.add_argument('--mi-base', default='e', choices=['e', '2'],
@@ -72,6 +81,10 @@ def parse_args(argv=None):
     conv.add_argument('--ag-denominator', default='HW',
                       choices=['HW', '(H-1)(W-1)'])
     conv.add_argument('--qabf-equal-rule', default='gF', choices=['gF', 'one'])
+    conv.add_argument('--undefined-weight', default='half',
+                      choices=['half', 'nan'],
+                      help='Qc/Qy where the local weight is 0/0: both '
+                      "sources weigh 1/2, or NaN as the MATLAB toolbox")
     parser.add_argument('--strict', action='store_true',
                         help='exit with status 1 if any image lacks a partner')
     parser.add_argument('--no-progress', action='store_true',
@@ -147,10 +160,30 @@ def progress_iter(items, enabled: bool, description: str):
             progress.advance(task)
 
 
+def check_output(path) -> None:
+    """Fail before computing if ``--csv`` cannot be written: a folder, a
+    parent that is a file, or a folder without write permission."""
+    if path is None:
+        return
+    if osp.isdir(path):
+        raise EvalError(f'--csv {path} is a folder; give a file name, e.g. '
+                        f"{osp.join(path, 'fusion_metrics.csv')}")
+    parent = osp.dirname(osp.abspath(path))
+    while not osp.exists(parent):
+        parent = osp.dirname(parent)
+    if not osp.isdir(parent):
+        raise EvalError(f'--csv {path}: {parent} is a file, not a folder')
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise EvalError(f'--csv {path}: no write permission in {parent}')
+    if osp.exists(path) and not os.access(path, os.W_OK):
+        raise EvalError(f'--csv {path}: file is not writable')
+
+
 def evaluate(args, functional):
     device = torch.device(args.device)
     if device.type == 'cuda' and not torch.cuda.is_available():
         raise EvalError('--device cuda requested but CUDA is not available')
+    check_output(args.csv)
     psnr_peak = args.psnr_peak
     if psnr_peak != 'max':
         try:
@@ -162,7 +195,8 @@ def evaluate(args, functional):
         ssim_data_range=args.ssim_data_range, psnr_peak=psnr_peak,
         psnr_cap=args.psnr_cap, pair_reduction=args.pair_reduction,
         ag_denominator=args.ag_denominator,
-        qabf_equal_rule=args.qabf_equal_rule)
+        qabf_equal_rule=args.qabf_equal_rule,
+        undefined_weight=args.undefined_weight)
     try:
         names = list(
             functional.fusion_metrics.resolve_metric_names(args.metrics))
@@ -202,13 +236,30 @@ def print_table(rows, names, convention):
     table = Table(title=title, title_justify='left',
                   caption=convention.describe(), caption_justify='left',
                   min_width=min(len(title) + 4, 160))
-    for col in ('Metric', 'Mean', 'Std', 'Min', 'Max'):
+    for col in ('Metric', 'n', 'Mean', 'Std', 'Min', 'Max'):
         table.add_column(col, justify='left' if col == 'Metric' else 'right')
     for k in names:
         v = np.asarray([r[k] for r in rows], dtype=np.float64)
-        table.add_row(k, *(f'{x:.6g}' for x in (v.mean(), v.std(), v.min(),
-                                                 v.max())))
+        v = v[~np.isnan(v)]  # undefined values: see undefined_notes()
+        stats = (v.mean(), v.std(), v.min(), v.max()) if v.size else \
+            (math.nan, ) * 4
+        table.add_row(k, str(v.size), *(f'{x:.6g}' for x in stats))
     Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+def undefined_notes(rows, names, limit: int = 5) -> list:
+    """One line per metric that is NaN on some images: how many, which
+    (the first ``limit``) and why."""
+    notes = []
+    for k in names:
+        bad = [r['img_name'] for r in rows if math.isnan(r[k])]
+        if not bad:
+            continue
+        shown = ', '.join(bad[:limit]) + (' ...' if len(bad) > limit else '')
+        why = functional.fusion_metrics.NAN_CASES.get(k, 'undefined input')
+        notes.append(f'note: {k} undefined (NaN) on {len(bad)} of '
+                     f'{len(rows)} image(s) ({shown}): {why}')
+    return notes
 
 
 def write_csv(path, rows, names):
@@ -238,9 +289,8 @@ def main(argv=None) -> int:
         print(f'error: {len(missing)} stem(s) without a complete triple '
               '(--strict)', file=sys.stderr)
         return 1
-    if any(math.isnan(r[k]) for r in rows for k in names):
-        print('note: NaN values — images too small for a metric '
-              '(VIF needs about 41x41 pixels, SSIM 7x7)', file=sys.stderr)
+    for note in undefined_notes(rows, names):
+        print(note, file=sys.stderr)
     return 0
 
 

@@ -8,21 +8,26 @@ from .correlation import (correlation_coefficient, covariance, pearson, scd,
                           second_moment_metrics, standard_deviation)
 from .entropy import (entropy, fusion_entropy_mi, fusion_joint_histograms,
                       histogram, joint_histogram, mutual_information)
-from .error import mse, psnr
-from .fusion_metrics import (METRIC_NAMES, FusionConvention,
+from .error import mse, psnr, vifb_psnr, vifb_rmse
+from .extra_metrics import EXTRA_METRIC_NAMES
+from .fusion_metrics import (ALL_METRIC_NAMES, METRIC_NAMES, FusionConvention,
                              compute_fusion_metrics)
-from .gradient import average_gradient, spatial_frequency
+from .gradient import average_gradient, edge_intensity, qsf, spatial_frequency
 from .grey import quantize_unit, rgb_to_grey
+from .information import cross_entropy, nmi, qncie
 from .qabf import qabf
 from .ssim import fusion_ssim, ssim
+from .structural import q0, qc, qw, qy
 from .vif import fusion_vif, vif
 
 __all__ = [
-    'METRIC_NAMES', 'FusionConvention', 'compute_fusion_metrics',
+    'METRIC_NAMES', 'EXTRA_METRIC_NAMES', 'ALL_METRIC_NAMES',
+    'FusionConvention', 'compute_fusion_metrics',
     'rgb_to_grey', 'quantize_unit', 'histogram', 'joint_histogram',
     'entropy', 'mutual_information', 'fusion_entropy_mi',
     'fusion_joint_histograms', 'spatial_frequency', 'average_gradient',
     'covariance', 'standard_deviation', 'pearson', 'correlation_coefficient',
     'scd', 'second_moment_metrics', 'mse', 'psnr', 'ssim', 'fusion_ssim',
-    'vif', 'fusion_vif', 'qabf'
+    'vif', 'fusion_vif', 'qabf', 'cross_entropy', 'edge_intensity',
+    'vifb_rmse', 'vifb_psnr', 'nmi', 'qncie', 'qsf', 'q0', 'qw', 'qc', 'qy'
 ]

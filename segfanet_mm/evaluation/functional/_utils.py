@@ -65,3 +65,27 @@ def sum64(x: Tensor, dims) -> Tensor:
     if not rest:
         return partial.to(torch.float64)
     return partial.sum(dim=rest, dtype=torch.float64)
+
+
+def minmax_255(x: Tensor) -> Tensor:
+    r"""Stretch each image to 0..255 and round (Liu's ``normalize1``).
+
+    .. math::
+        N(X) = \operatorname{round}\Big(255\,\frac{X - \min X}
+               {\max X - \min X}\Big)
+
+    An all-zero image stays zero; any other constant image has no range and
+    becomes NaN (0/0), as in the MATLAB toolboxes that use this step.
+
+    Args:
+        x: (B, 1, H, W) tensor.
+
+    Returns:
+        float64 tensor of the same shape.
+    """
+    x = x.to(torch.float64)
+    lo = x.amin((1, 2, 3), keepdim=True)
+    hi = x.amax((1, 2, 3), keepdim=True)
+    out = torch.round((x - lo) / (hi - lo) * 255.0)
+    zero = (hi == 0) & (lo == 0)
+    return torch.where(zero, x, out)

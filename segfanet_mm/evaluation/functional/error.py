@@ -46,10 +46,12 @@ def psnr_from_mse(mse_value: Tensor, peak: Tensor,
     .. math::
         PSNR = 10\log_{10}\frac{P^2}{MSE}
 
-    MSE = 0 gives ``+inf`` (or ``cap`` when given).
+    MSE = 0 gives ``+inf`` (or ``cap`` when given); otherwise a peak of 0
+    (an all-zero F with ``peak='max'``) has no signal level: NaN.
     """
     peak = peak.to(torch.float64)
     out = 10.0 * torch.log10(peak * peak / mse_value)
+    out = torch.where(peak == 0, torch.full_like(out, math.nan), out)
     out = torch.where(mse_value == 0, torch.full_like(out, math.inf), out)
     if cap is not None:
         out = out.clamp(max=float(cap))
@@ -92,3 +94,39 @@ def peak_value(fused: Tensor, peak: Union[str, float]) -> Tensor:
             return fused.flatten(1).amax(1).to(torch.float64)
     return torch.full((fused.shape[0], ), float(peak), dtype=torch.float64,
                       device=fused.device)
+
+
+def vifb_rmse(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
+    r"""RMSE as VIFB defines it (``metricsRmse``): not the usual RMSE.
+
+    .. math::
+        RMSE_{VIFB} = \tfrac12\big(m(A,F) + m(B,F)\big),\qquad
+        m(X,F) = \frac{\sqrt{\sum_{i,j}(X_{i,j}-F_{i,j})^2}}{HW}
+
+    i.e. the usual per-source RMSE divided by sqrt(HW): its values depend on
+    the image size. Kept as published so tables stay comparable. Lower is
+    better.
+
+    Returns:
+        float64 tensor (B,).
+    """
+    f, a, b = as_triple(fused, ir, vis)
+    n = f[0].numel()
+    return 0.5 * (torch.sqrt(mse_pair(a, f) * n) + torch.sqrt(
+        mse_pair(b, f) * n)) / n
+
+
+def vifb_psnr(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
+    r"""PSNR as VIFB defines it (``metricsPsnr``), from :func:`vifb_rmse`.
+
+    .. math::
+        PSNR_{VIFB} = 20\log_{10}\frac{255}{\sqrt{RMSE_{VIFB}}}
+
+    (VIFB's "MSE" is :func:`vifb_rmse`; its square root enters as the RMS
+    error). F identical to both sources gives ``+inf``.
+
+    Returns:
+        float64 tensor (B,).
+    """
+    return psnr_from_mse(vifb_rmse(fused, ir, vis),
+                         torch.tensor(255.0, dtype=torch.float64))

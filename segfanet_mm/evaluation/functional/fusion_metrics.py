@@ -28,13 +28,38 @@ from ._utils import as_triple
 from .correlation import joint_moments, moment_metrics, second_moment_metrics
 from .entropy import entropy_mi_from_joint, fusion_joint_histograms, log_base
 from .error import mse_pair, peak_value, psnr_from_mse
+from .extra_metrics import EXTRA_METRIC_NAMES, EXTRA_METRICS
 from .gradient import AG_DENOMINATORS, average_gradient, spatial_frequency
 from .qabf import EQUAL_RULES, qabf
 from .ssim import fusion_ssim_per_source, reduce_sources
+from .structural import UNDEFINED_RULES
 from .vif import fusion_vif_per_source
 
 METRIC_NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM',
                 'CC', 'PSNR', 'MSE')
+# every metric, default twelve first (the names are the CSV columns)
+ALL_METRIC_NAMES = METRIC_NAMES + EXTRA_METRIC_NAMES
+
+# When each metric is NaN (undefined); every other input gives a number.
+# Tools print these as notes; docs/metrics.md lists them with the values.
+NAN_CASES: Dict[str, str] = {
+    'SF': 'image narrower than 2 px',
+    'AG': 'image narrower than 2 px',
+    'VIF': 'image smaller than about 41x41 px',
+    'SSIM': 'image smaller than 7x7 px',
+    'Qabf': 'neither source has an edge (both constant)',
+    'PSNR': 'all-zero fused image with peak=max (no signal level)',
+    'NMI': 'a constant non-zero image (no grey-level range to stretch), '
+           'or a source and F both constant (0/0)',
+    'Qncie': 'a constant non-zero image (no grey-level range to stretch)',
+    'Qsf': 'both sources constant (reference SF is 0)',
+    'Q0': 'image smaller than 11x11 px',
+    'Qw': 'image smaller than 11x11 px',
+    'Qc': "image smaller than 11x11 px; with undefined_weight='nan' also "
+          'any window where cov(A,F) + cov(B,F) = 0',
+    'Qy': "image smaller than 11x11 px; with undefined_weight='nan' also "
+          'any window where both sources are flat',
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +85,9 @@ class FusionConvention:
             CC always a mean, by definition).
         ag_denominator: ``'HW'`` (default) or ``'(H-1)(W-1)'`` (MATLAB).
         qabf_equal_rule: ``'gF'`` (default) or ``'one'``.
+        undefined_weight: Qc and Qy where their local weight is 0/0:
+            ``'half'`` (default, both sources weigh ½) or ``'nan'`` (the
+            toolbox: the metric becomes NaN).
     """
     mi_base: str = 'e'
     scale: int = 255
@@ -69,6 +97,7 @@ class FusionConvention:
     pair_reduction: str = 'sum'
     ag_denominator: str = 'HW'
     qabf_equal_rule: str = 'gF'
+    undefined_weight: str = 'half'
 
     def __post_init__(self):
         object.__setattr__(self, 'mi_base', str(self.mi_base))
@@ -92,6 +121,10 @@ class FusionConvention:
         if self.qabf_equal_rule not in EQUAL_RULES:
             raise ValueError(f'qabf_equal_rule must be one of {EQUAL_RULES}, '
                              f'got {self.qabf_equal_rule!r}')
+        if self.undefined_weight not in UNDEFINED_RULES:
+            raise ValueError(f'undefined_weight must be one of '
+                             f'{UNDEFINED_RULES}, got '
+                             f'{self.undefined_weight!r}')
 
     @classmethod
     def build(cls, cfg: Union[None, 'FusionConvention', Mapping] = None,
@@ -156,21 +189,25 @@ def is_8bit(x: Tensor) -> bool:
 
 def resolve_metric_names(metrics: Optional[Iterable[str]]) -> Sequence[str]:
     """Canonical spelling of the requested metrics (case-insensitive), in
-    the order given, duplicates dropped; ``None`` means all twelve in
-    ``METRIC_NAMES`` order. Raises ``KeyError`` naming an unknown metric."""
+    the order given, duplicates dropped; ``None`` means the default twelve
+    (:data:`METRIC_NAMES`), ``'all'`` every metric
+    (:data:`ALL_METRIC_NAMES`). Raises ``KeyError`` naming an unknown
+    metric."""
     if metrics is None:
         return METRIC_NAMES
     if isinstance(metrics, str):
         metrics = [metrics]
     metrics = list(metrics)
-    lookup = {m.lower(): m for m in METRIC_NAMES}
+    lookup = {m.lower(): m for m in ALL_METRIC_NAMES}
     out = []
     for m in metrics:
-        if m.lower() not in lookup:
+        names = ALL_METRIC_NAMES if m.lower() == 'all' else None
+        if names is None and m.lower() not in lookup:
             raise KeyError(f'unknown fusion metric {m!r}; choose from '
-                           f'{METRIC_NAMES}')
-        if lookup[m.lower()] not in out:
-            out.append(lookup[m.lower()])
+                           f"{', '.join(ALL_METRIC_NAMES)} or 'all'")
+        for name in names or [lookup[m.lower()]]:
+            if name not in out:
+                out.append(name)
     return out
 
 
@@ -232,8 +269,8 @@ def compute_fusion_metrics(
         vis: Visible grey images B, same shape (see :func:`rgb_to_grey`).
         convention: :class:`FusionConvention`, a dict of its fields, or
             ``None`` for the fixture convention.
-        metrics: Subset of :data:`METRIC_NAMES` (case-insensitive); default
-            all twelve.
+        metrics: Names from :data:`ALL_METRIC_NAMES` (case-insensitive) or
+            ``'all'``; default the twelve of :data:`METRIC_NAMES`.
         num_threads: CPU only: torch intra-op threads during the call, the
             previous setting restored afterwards; ``None`` (default) keeps
             torch's setting. The work comes in cache-sized blocks, so extra
@@ -292,10 +329,13 @@ def compute_fusion_metrics(
             out['SSIM'] = reduce_sources(
                 fusion_ssim_per_source(f, a, b, conv.ssim_data_range),
                 conv.pair_reduction)
+        for name in EXTRA_METRIC_NAMES:
+            if name in wanted:
+                out[name] = EXTRA_METRICS[name](f, a, b, conv)
     return {k: out[k] for k in names}
 
 
 __all__ = [
-    'METRIC_NAMES', 'FusionConvention', 'compute_fusion_metrics',
-    'resolve_metric_names', 'full_fp32_precision', 'cpu_threads'
+    'METRIC_NAMES', 'ALL_METRIC_NAMES', 'NAN_CASES', 'FusionConvention',
+    'compute_fusion_metrics', 'resolve_metric_names', 'full_fp32_precision', 'cpu_threads'
 ]

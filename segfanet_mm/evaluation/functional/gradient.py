@@ -4,10 +4,13 @@ gradient (AG).
 Both are computed on the values as given (0..255 by convention); differences
 of 8-bit values are exact in float32 and sums are accumulated in float64.
 """
+import math
+
+import kornia
 import torch
 from torch import Tensor
 
-from ._utils import as_image_batch, nan_like_batch, sum64
+from ._utils import as_image_batch, as_triple, nan_like_batch, sum64
 
 AG_DENOMINATORS = ('HW', '(H-1)(W-1)')
 
@@ -80,3 +83,65 @@ def average_gradient(x: Tensor, denominator: str = 'HW') -> Tensor:
     total = sum64(s, (1, 2, 3))
     d = h * w if denominator == 'HW' else (h - 1) * (w - 1)
     return total / d
+
+
+def edge_intensity(x: Tensor) -> Tensor:
+    r"""EI (VIFB ``metricsEdge_intensity``): mean Sobel gradient magnitude.
+
+    .. math::
+        EI = \frac{1}{HW}\sum_{i,j}\sqrt{s_x^2 + s_y^2}
+
+    with the unnormalised 3x3 Sobel responses and replicated borders
+    (MATLAB ``imfilter(.., fspecial('sobel'), 'replicate')``) — kornia's
+    ``spatial_gradient(normalized=False)``, whose padding is the same.
+
+    Args:
+        x: Images (B, 1, H, W) on the 0..255 scale.
+
+    Returns:
+        float64 tensor (B,).
+    """
+    x = as_image_batch(x)
+    g = kornia.filters.spatial_gradient(x, 'sobel', normalized=False)
+    mag = torch.sqrt(g[:, :, 0] * g[:, :, 0] + g[:, :, 1] * g[:, :, 1])
+    return sum64(mag, (1, 2, 3)) / mag[0].numel()
+
+
+def _directional_sq(x: Tensor) -> list:
+    """Squared first differences of (B,1,H,W) along the row, column, main
+    and secondary diagonal, each with its sampled region."""
+    return [
+        x[..., :, 1:] - x[..., :, :-1],
+        x[..., 1:, :] - x[..., :-1, :],
+        x[..., 1:, 1:] - x[..., :-1, :-1],
+        x[..., 1:, :-1] - x[..., :-1, 1:],
+    ]
+
+
+def qsf(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
+    r"""Qsf (Zheng et al. 2007, Liu's ``metricZheng``): relative error of
+    the four-direction spatial frequency of F against a reference SF.
+
+    .. math::
+        SF^2 = RF^2 + CF^2 + MDF^2 + SDF^2,\qquad
+        Q_{sf} = \frac{SF_F - SF_R}{SF_R}
+
+    Each term is a sum of squared first differences (row, column, main and
+    secondary diagonal; the diagonals weighted by √2/2) divided by H·W. For
+    the reference SF_R every difference is the larger-magnitude one of A's
+    and B's. Signed: 0 is best, < 0 means F lost detail, > 0 that it added
+    some.
+
+    Returns:
+        float64 tensor (B,); NaN when both sources are constant.
+    """
+    f, a, b = (t.to(torch.float64) for t in as_triple(fused, ir, vis))
+    n = f[0].numel()
+    weights = (1.0, 1.0, 0.5 * math.sqrt(2.0), 0.5 * math.sqrt(2.0))
+    sf_f = sum(w * (d * d).sum((1, 2, 3))
+               for w, d in zip(weights, _directional_sq(f))) / n
+    sf_r = sum(w * torch.maximum(da.abs(), db.abs()).square().sum((1, 2, 3))
+               for w, da, db in zip(weights, _directional_sq(a),
+                                    _directional_sq(b))) / n
+    sf_f, sf_r = torch.sqrt(sf_f), torch.sqrt(sf_r)
+    return torch.where(sf_r > 0, (sf_f - sf_r) / sf_r, math.nan)

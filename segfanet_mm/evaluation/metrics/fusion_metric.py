@@ -5,7 +5,8 @@ Works next to mmseg's ``IoUMetric`` in one evaluator::
     val_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),
                      dict(type='FusionMetric')]
 
-Its keys (EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM, CC, PSNR, MSE) do not
+Its keys (EN, SD, SF, AG, MI, SCD, VIF, Qabf, SSIM, CC, PSNR, MSE by
+default; ``metrics='all'`` adds the others of ``ALL_METRIC_NAMES``) do not
 collide with IoUMetric's (aAcc, mIoU, mAcc, ...); set ``prefix`` to
 namespace them (``prefix='fusion'`` gives ``fusion/EN``, ...).
 """
@@ -30,7 +31,7 @@ from ..functional.fusion_metrics import resolve_metric_names
 
 @METRICS.register_module()
 class FusionMetric(BaseMetric):
-    """Twelve reference/no-reference fusion metrics, per image, averaged.
+    """Reference/no-reference fusion metrics, per image, averaged.
 
     **Inputs** (fixed by the data pipeline): ``data_batch['inputs']`` is a
     list of uint8 tensors (4, H, W) — visible R, G, B and infrared — as the
@@ -48,7 +49,8 @@ class FusionMetric(BaseMetric):
     the 0..255 scale under the fixture convention unless switched.
 
     Args:
-        metrics: Subset of ``METRIC_NAMES`` to compute (default all).
+        metrics: Names from ``ALL_METRIC_NAMES`` or ``'all'`` (default: the
+            twelve of ``METRIC_NAMES``).
         mi_base: ``'e'`` (nats, default) or ``'2'`` (bits) for MI.
         scale: ``255`` (default) or ``1`` — SD, SF, AG, MSE as for images
             on [0, 1].
@@ -60,6 +62,8 @@ class FusionMetric(BaseMetric):
             sources for SSIM and VIF.
         ag_denominator: ``'HW'`` (default) or ``'(H-1)(W-1)'``.
         qabf_equal_rule: ``'gF'`` (default) or ``'one'``.
+        undefined_weight: Qc/Qy where their weight is 0/0: ``'half'``
+            (default) or ``'nan'`` (the toolbox).
         quantize: ``'round'`` (default), ``'floor'`` or ``'none'``.
         csv_file: If given, a per-image CSV (``img_name`` + metrics) is
             written there on rank 0 in :meth:`compute_metrics`.
@@ -83,6 +87,7 @@ class FusionMetric(BaseMetric):
                  pair_reduction: str = 'sum',
                  ag_denominator: str = 'HW',
                  qabf_equal_rule: str = 'gF',
+                 undefined_weight: str = 'half',
                  quantize: str = 'round',
                  csv_file: Optional[str] = None,
                  device: str = 'auto',
@@ -97,7 +102,8 @@ class FusionMetric(BaseMetric):
             mi_base=mi_base, scale=scale, ssim_data_range=ssim_data_range,
             psnr_peak=psnr_peak, psnr_cap=psnr_cap,
             pair_reduction=pair_reduction, ag_denominator=ag_denominator,
-            qabf_equal_rule=qabf_equal_rule)
+            qabf_equal_rule=qabf_equal_rule,
+            undefined_weight=undefined_weight)
         if quantize not in ('round', 'floor', 'none'):
             raise ValueError("quantize must be 'round', 'floor' or 'none', "
                              f'got {quantize!r}')

@@ -1,0 +1,36 @@
+"""The fusion metrics beyond the default twelve, selectable by name.
+
+:data:`EXTRA_METRICS` maps each name to its function, ``fn(f, a, b,
+convention) -> float64 (B,)`` with F, A, B the (B, 1, H, W) grey images on
+0..255; :func:`~.fusion_metrics.compute_fusion_metrics` calls them for the
+requested names. Each reproduces a public MATLAB toolbox (VIFB, Liu's
+``imageFusionMetrics``, Tang's ``Evaluation-for-Image-Fusion``); where that
+code is faulty the paper's definition is the default and the toolbox's
+behaviour a :class:`~.fusion_metrics.FusionConvention` switch. Sources,
+conventions and known disagreements: ``docs/metrics.md``.
+"""
+from collections import OrderedDict
+from typing import Callable, Dict
+
+from .error import vifb_psnr, vifb_rmse
+from .gradient import edge_intensity, qsf
+from .information import cross_entropy, nmi, qncie
+from .structural import q0, qc, qw, qy
+
+# name -> fn(f, a, b, convention)
+EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
+    ('CE', lambda f, a, b, c: cross_entropy(f, a, b)),
+    ('EI', lambda f, a, b, c: edge_intensity(f)),
+    ('RMSE_VIFB', lambda f, a, b, c: vifb_rmse(f, a, b)),
+    ('PSNR_VIFB', lambda f, a, b, c: vifb_psnr(f, a, b)),
+    ('NMI', lambda f, a, b, c: nmi(f, a, b)),
+    ('Qncie', lambda f, a, b, c: qncie(f, a, b)),
+    ('Qsf', lambda f, a, b, c: qsf(f, a, b)),
+    ('Q0', lambda f, a, b, c: q0(f, a, b)),
+    ('Qw', lambda f, a, b, c: qw(f, a, b)),
+    ('Qc', lambda f, a, b, c: qc(f, a, b, c.undefined_weight)),
+    ('Qy', lambda f, a, b, c: qy(f, a, b, c.undefined_weight)),
+])
+EXTRA_METRIC_NAMES = tuple(EXTRA_METRICS)
+
+__all__ = ['EXTRA_METRICS', 'EXTRA_METRIC_NAMES']

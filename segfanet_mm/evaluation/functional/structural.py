@@ -1,0 +1,203 @@
+"""Local-SSIM fusion metrics: Piella's Q0 and Qw, Cvejic's Qc, Yang's Qy.
+
+Each weights local SSIM maps of F against the two sources by local
+statistics of the sources; windows are Gaussian (σ = 1.5) and 'valid'
+(only positions whose window lies inside the image), statistics are
+population moments ``E[xy] − E[x]E[y]`` in float64, as in Liu's toolbox
+(``metricPeilla``, ``metricCvejic``, ``metricYang``):
+
+* Q0, Qw: Wang's ``ssim_index`` — 11x11 window, L = 255,
+  C1 = (0.01 L)², C2 = (0.03 L)²;
+* Qc, Qy: 7x7 window and C1 = C2 = 2e-16 (practically no stabilisers).
+
+**Undefined windows.** Qc's weight σ_AF/(σ_AF + σ_BF) and Qy's
+σ_A²/(σ_A² + σ_B²) are 0/0 where the denominators vanish (e.g. windows
+where both sources, or F, are flat). The toolbox lets that NaN make the
+whole metric NaN; here such windows weigh both sources equally (weight ½,
+``undefined='half'``, the default), and ``undefined='nan'`` reproduces the
+toolbox. Piella's Q0/Qw add ½ to both variances there, as Liu's code does.
+"""
+import functools
+
+import kornia
+import torch
+from torch import Tensor
+
+from ._filters import separable_filter
+from ._utils import as_triple, nan_like_batch
+
+UNDEFINED_RULES = ('half', 'nan')
+
+
+@functools.lru_cache(maxsize=8)
+def _gaussian(size: int, sigma: float, device: str) -> Tensor:
+    """Normalised 1-D Gaussian (float64); its outer product is MATLAB's
+    ``fspecial('gaussian', size, sigma)``."""
+    k = kornia.filters.get_gaussian_kernel1d(size, sigma)
+    return k.reshape(-1).to(device=device, dtype=torch.float64)
+
+
+def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
+    r"""Gaussian-window means, variances and covariance ('valid').
+
+    .. math::
+        \mu_x = w * x,\quad \sigma_x^2 = w * x^2 - \mu_x^2,\quad
+        \sigma_{xy} = w * (xy) - \mu_x\mu_y
+
+    Args:
+        x, y: (B, C, H, W) tensors (broadcast along C allowed: same shape
+            after ``torch.broadcast_tensors``).
+
+    Returns:
+        ``(mu_x, mu_y, var_x, var_y, cov)``, float64 (B, C, H-n+1, W-n+1).
+    """
+    x, y = torch.broadcast_tensors(x.to(torch.float64), y.to(torch.float64))
+    c = x.shape[1]
+    k = _gaussian(size, sigma, str(x.device))
+    m = separable_filter(torch.cat([x, y, x * x, y * y, x * y], 1), k)
+    mu_x, mu_y, xx, yy, xy = m.split(c, 1)
+    return (mu_x, mu_y, xx - mu_x * mu_x, yy - mu_y * mu_y,
+            xy - mu_x * mu_y)
+
+
+def ssim_map(stats, c1: float, c2: float) -> Tensor:
+    r"""SSIM map from :func:`local_stats`.
+
+    .. math::
+        \frac{(2\mu_x\mu_y + C_1)(2\sigma_{xy} + C_2)}
+             {(\mu_x^2 + \mu_y^2 + C_1)(\sigma_x^2 + \sigma_y^2 + C_2)}
+    """
+    mu_x, mu_y, var_x, var_y, cov = stats
+    return ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / (
+        (mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2))
+
+
+def _check_rule(undefined: str) -> None:
+    if undefined not in UNDEFINED_RULES:
+        raise ValueError(f'undefined must be one of {UNDEFINED_RULES}, got '
+                         f'{undefined!r}')
+
+
+def _ratio(num: Tensor, den: Tensor, undefined: str) -> Tensor:
+    """num/den, with ½ (or NaN for ``'nan'``) where den == 0."""
+    if undefined == 'nan':
+        return num / den
+    zero = den == 0
+    return torch.where(zero, 0.5, num / torch.where(zero, 1.0, den))
+
+
+def _piella(fused: Tensor, ir: Tensor, vis: Tensor, weighted: bool) -> Tensor:
+    f, a, b = as_triple(fused, ir, vis)
+    if min(f.shape[-2:]) < 11:
+        return nan_like_batch(f)
+    c1, c2 = (0.01 * 255)**2, (0.03 * 255)**2
+    _, _, var_a, var_b, _ = local_stats(a, b, 11)
+    q = ssim_map(local_stats(f, torch.cat([a, b], 1), 11), c1, c2)
+    flat = (var_a + var_b) == 0
+    var_a = var_a + 0.5 * flat
+    var_b = var_b + 0.5 * flat
+    lam = var_a / (var_a + var_b)
+    local = lam * q[:, :1] + (1 - lam) * q[:, 1:]
+    if not weighted:
+        return local.mean((1, 2, 3))
+    cw = torch.maximum(var_a, var_b)
+    return (cw * local).sum((1, 2, 3)) / cw.sum((1, 2, 3))
+
+
+def q0(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
+    r"""Piella's fusion quality index Q0 (Piella & Heijmans 2003; Liu's
+    ``metricPeilla(.., 1)``).
+
+    .. math::
+        Q_0 = \operatorname{mean}_w\big(\lambda_w\,SSIM_w(F,A)
+              + (1-\lambda_w)\,SSIM_w(F,B)\big),\quad
+        \lambda_w = \frac{\sigma_{A,w}^2}{\sigma_{A,w}^2 + \sigma_{B,w}^2}
+
+    Returns:
+        float64 tensor (B,); NaN for images smaller than 11x11.
+    """
+    return _piella(fused, ir, vis, weighted=False)
+
+
+def qw(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
+    r"""Piella's weighted fusion quality index Qw (``metricPeilla(.., 2)``).
+
+    .. math::
+        Q_W = \sum_w c_w\big(\lambda_w SSIM_w(F,A)
+              + (1-\lambda_w) SSIM_w(F,B)\big),\quad
+        c_w = \frac{\max(\sigma_{A,w}^2, \sigma_{B,w}^2)}
+                   {\sum_{w'}\max(\sigma_{A,w'}^2, \sigma_{B,w'}^2)}
+
+    Returns:
+        float64 tensor (B,); NaN for images smaller than 11x11.
+    """
+    return _piella(fused, ir, vis, weighted=True)
+
+
+def qc(fused: Tensor, ir: Tensor, vis: Tensor,
+       undefined: str = 'half') -> Tensor:
+    r"""Cvejic's metric Qc (Cvejic et al. 2006; Liu's ``metricCvejic(.., 2)``).
+
+    .. math::
+        \mu_w = \operatorname{clip}\Big(\frac{\sigma_{AF,w}}
+                 {\sigma_{AF,w} + \sigma_{BF,w}}, 0, 1\Big),\quad
+        Q_c = \operatorname{mean}_w\big(\mu_w SSIM_w(A,F)
+              + (1-\mu_w) SSIM_w(B,F)\big)
+
+    7x7 Gaussian windows, C1 = C2 = 2e-16. The weight is clipped, as in the
+    paper (Liu's code instead sets the *result* to 0 or 1 where the weight
+    leaves [0, 1], which makes Qc depend on the order of the sources).
+    Where σ_AF + σ_BF = 0 the weight is ½ (``undefined='half'``) or NaN,
+    making Qc NaN (``'nan'``, the toolbox). Unstable where σ_AF + σ_BF is
+    near 0 (the weight jumps between the bounds).
+
+    Returns:
+        float64 tensor (B,); NaN for images smaller than 11x11.
+    """
+    _check_rule(undefined)
+    f, a, b = as_triple(fused, ir, vis)
+    if min(f.shape[-2:]) < 11:
+        return nan_like_batch(f)
+    st = local_stats(torch.cat([a, b], 1), f, 7)
+    q = ssim_map(st, 2e-16, 2e-16)
+    cov = st[4]
+    mu = _ratio(cov[:, :1], cov[:, :1] + cov[:, 1:], undefined)
+    mu = torch.where(mu < 0, 0.0, torch.where(mu > 1, 1.0, mu))  # keeps NaN
+    return (mu * q[:, :1] + (1 - mu) * q[:, 1:]).mean((1, 2, 3))
+
+
+def qy(fused: Tensor, ir: Tensor, vis: Tensor,
+       undefined: str = 'half') -> Tensor:
+    r"""Yang's metric Qy (Yang et al. 2008; Liu's ``metricYang``).
+
+    .. math::
+        Q_{y,w} = \begin{cases}\lambda_w SSIM_w(A,F) + (1-\lambda_w)
+                  SSIM_w(B,F) & SSIM_w(A,B) \ge 0.75\\
+                  \max(SSIM_w(A,F), SSIM_w(B,F)) & \text{else}\end{cases},
+        \quad \lambda_w = \frac{\sigma_{A,w}^2}{\sigma_{A,w}^2+\sigma_{B,w}^2}
+
+    averaged over the windows; 7x7 Gaussian windows, C1 = C2 = 2e-16. Where
+    both sources are flat λ is ½ (``undefined='half'``) or NaN, making Qy
+    NaN (``'nan'``, the toolbox, which multiplies the NaN by 0 in the
+    second branch and keeps it).
+
+    Returns:
+        float64 tensor (B,); NaN for images smaller than 11x11.
+    """
+    _check_rule(undefined)
+    f, a, b = as_triple(fused, ir, vis)
+    if min(f.shape[-2:]) < 11:
+        return nan_like_batch(f)
+    st_ab = local_stats(a, b, 7)
+    q_ab = ssim_map(st_ab, 2e-16, 2e-16)
+    q = ssim_map(local_stats(torch.cat([a, b], 1), f, 7), 2e-16, 2e-16)
+    var_a, var_b = st_ab[2], st_ab[3]
+    lam = _ratio(var_a, var_a + var_b, undefined)
+    similar = q_ab >= 0.75
+    mixed = lam * q[:, :1] + (1 - lam) * q[:, 1:]
+    best = torch.maximum(q[:, :1], q[:, 1:])
+    if undefined == 'nan':  # the toolbox's 0 * NaN in the other branch
+        out = mixed * similar + best * ~similar
+    else:
+        out = torch.where(similar, mixed, best)
+    return out.mean((1, 2, 3))

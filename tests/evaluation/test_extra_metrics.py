@@ -1,0 +1,205 @@
+"""The metrics beyond the default twelve reproduce the public MATLAB
+toolboxes (shared/data/metric_fixture/extra, skipped when absent) and keep
+their defining properties on generated images (always on)."""
+import csv
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from segfanet_mm.evaluation import (ALL_METRIC_NAMES, METRIC_NAMES,
+                                    compute_fusion_metrics)
+from segfanet_mm.evaluation.functional import EXTRA_METRIC_NAMES
+from segfanet_mm.evaluation.functional.fusion_metrics import (
+    NAN_CASES, resolve_metric_names)
+
+cv2 = pytest.importorskip('cv2')
+
+
+def shared_data_dir() -> Path:
+    env = os.environ.get('SEGFANET_SHARED_DATA')
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2].parent / 'shared' / 'data'
+
+
+FIXTURE = shared_data_dir() / 'metric_fixture'
+EXTRA_CSV = FIXTURE / 'extra' / 'fixture_extra_metrics.csv'
+needs_fixture = pytest.mark.skipif(not EXTRA_CSV.is_file(),
+                                   reason=f'no {EXTRA_CSV}')
+
+# our name -> (fixture column, relative tolerance, convention overrides)
+MATCHED = {
+    'CE': ('VIFB_CE', 1e-8, {}),
+    'EI': ('VIFB_EI', 1e-6, {}),
+    'RMSE_VIFB': ('VIFB_RMSE', 1e-8, {}),
+    'PSNR_VIFB': ('VIFB_PSNR', 1e-8, {}),
+    'NMI': ('NMI_Hossny', 1e-8, {}),
+    'Qncie': ('Qncie', 1e-8, {}),
+    'Qsf': ('Qsf', 1e-8, {}),
+    'Qw': ('Qw_Piella', 1e-5, {}),
+}
+
+
+def fixture_rows():
+    if not EXTRA_CSV.is_file():
+        return []
+    with open(EXTRA_CSV, newline='') as fh:
+        return list(csv.DictReader(fh))
+
+
+def fixture_triple(row):
+    if row['image'] == 'synthetic':
+        paths = [FIXTURE / 'synthetic' / f'{k}.png'
+                 for k in ('fused', 'ir', 'vis')]
+    else:
+        g = FIXTURE / 'gray'
+        paths = [g / 'fused' / row['method'] / f"{row['image']}.png",
+                 g / 'ir' / f"{row['image']}.png",
+                 g / 'vis' / f"{row['image']}.png"]
+    return [torch.from_numpy(cv2.imread(str(p), cv2.IMREAD_UNCHANGED))
+            for p in paths]
+
+
+@pytest.fixture(scope='module')
+def fixture_values():
+    """{(image, method): (our values, reference row)} for every triple."""
+    out = {}
+    for row in fixture_rows():
+        f, a, b = fixture_triple(row)
+        ours = compute_fusion_metrics(f, a, b, metrics='all')
+        out[(row['image'], row['method'])] = (
+            {k: float(v[0]) for k, v in ours.items()}, row)
+    return out
+
+
+@needs_fixture
+@pytest.mark.parametrize('name', list(MATCHED))
+def test_matches_the_matlab_toolbox(name, fixture_values):
+    column, rtol, _ = MATCHED[name]
+    for key, (ours, row) in fixture_values.items():
+        ref = float(row[column])
+        if math.isnan(ref):
+            assert math.isnan(ours[name]), (key, ours[name])
+        else:
+            assert ours[name] == pytest.approx(ref, rel=rtol), key
+
+
+def smooth_image(seed, h=64, w=80):
+    rng = np.random.default_rng(seed)
+    coarse = rng.uniform(0, 255, (h // 8 + 2, w // 8 + 2))
+    img = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
+    img = img + rng.normal(0, 6, (h, w))
+    return torch.from_numpy(np.clip(np.round(img), 0, 255).astype(np.uint8))
+
+
+@pytest.fixture(scope='module')
+def sources():
+    return smooth_image(1), smooth_image(2)
+
+
+def values(f, a, b, names=EXTRA_METRIC_NAMES, **conv):
+    out = compute_fusion_metrics(f, a, b, conv or None, metrics=names)
+    return {k: float(v[0]) for k, v in out.items()}
+
+
+def test_all_selects_every_metric_in_order():
+    assert list(resolve_metric_names('all')) == list(ALL_METRIC_NAMES)
+    assert list(resolve_metric_names(None)) == list(METRIC_NAMES)
+    assert resolve_metric_names(['qy', 'ALL'])[0] == 'Qy'
+    assert len(set(ALL_METRIC_NAMES)) == len(ALL_METRIC_NAMES)
+    with pytest.raises(KeyError, match="'nope'"):
+        resolve_metric_names(['EN', 'nope'])
+
+
+def test_fused_equal_to_a_source_is_perfect_for_that_source(sources):
+    """F = A = B: every similarity metric reaches its best value."""
+    a, _ = sources
+    v = values(a, a, a)
+    assert v['CE'] == 0 and v['RMSE_VIFB'] == 0
+    assert v['PSNR_VIFB'] == math.inf
+    assert v['Qsf'] == pytest.approx(0, abs=1e-12)
+    assert v['NMI'] == pytest.approx(2.0)
+    for k in ('Q0', 'Qw', 'Qc', 'Qy'):
+        assert v[k] == pytest.approx(1.0, abs=1e-9), k
+
+
+def test_swapping_the_sources_changes_nothing(sources):
+    a, b = sources
+    f = ((a.int() + b.int()) // 2).to(torch.uint8)
+    v_ab, v_ba = values(f, a, b), values(f, b, a)
+    for k in EXTRA_METRIC_NAMES:
+        assert v_ab[k] == pytest.approx(v_ba[k], rel=1e-9, abs=1e-12), k
+
+
+def test_ranges_on_an_average_fusion(sources):
+    a, b = sources
+    f = ((a.int() + b.int()) // 2).to(torch.uint8)
+    v = values(f, a, b)
+    assert 0 < v['NMI'] < 2 and 0 < v['Qncie'] < 1
+    for k in ('Q0', 'Qw', 'Qc', 'Qy'):
+        assert 0 < v[k] < 1, k
+    assert v['CE'] > 0 and v['EI'] > 0 and v['RMSE_VIFB'] > 0
+    # averaging loses detail: F's spatial frequency is below the reference
+    assert v['Qsf'] < 0
+
+
+def test_edge_intensity_grows_with_contrast(sources):
+    a, _ = sources
+    low = (a.float() * 0.5).round().to(torch.uint8)
+    assert values(a, a, a, ['EI'])['EI'] > values(low, a, a, ['EI'])['EI']
+
+
+# Degenerate inputs: every metric is a number or NaN, NaN only in the
+# cases NAN_CASES names, never +-inf except PSNR's identical images.
+def test_degenerate_inputs_are_numbers_or_documented_nan(sources):
+    a, b = sources
+    zero = torch.zeros_like(a)
+    flat = torch.full_like(a, 100)
+    cases = {
+        'constant F': (flat, a, b),
+        'all-zero F': (zero, a, b),
+        'constant sources': (a, flat, flat),
+        'all zero': (zero, zero, zero),
+    }
+    for case, (f, x, y) in cases.items():
+        v = values(f, x, y, ALL_METRIC_NAMES)
+        for k, val in v.items():
+            if math.isnan(val):
+                assert k in NAN_CASES, (case, k)
+            elif math.isinf(val):
+                assert k in ('PSNR', 'PSNR_VIFB') and val > 0, (case, k)
+
+
+def test_all_zero_fused_image_has_no_psnr(sources):
+    """Issue 19/11: PSNR with peak max(F) = 0 is NaN, not -inf."""
+    a, b = sources
+    v = values(torch.zeros_like(a), a, b, ['PSNR', 'PSNR_VIFB'])
+    assert math.isnan(v['PSNR'])
+    assert math.isfinite(v['PSNR_VIFB'])
+
+
+def test_qc_qy_undefined_windows_half_or_toolbox_nan(sources):
+    """A black corner in all three images: Qc's and Qy's local weights are
+    0/0 there; 'half' gives a number, 'nan' the toolbox's NaN."""
+    a, b = (s.clone() for s in sources)
+    f = ((a.int() + b.int()) // 2).to(torch.uint8)
+    for img in (a, b, f):
+        img[:20, :20] = 0
+    half = values(f, a, b, ['Qc', 'Qy'])
+    nan = values(f, a, b, ['Qc', 'Qy'], undefined_weight='nan')
+    for k in ('Qc', 'Qy'):
+        assert 0 < half[k] < 1 and math.isnan(nan[k]), k
+
+
+def test_too_small_images_give_nan_not_errors():
+    g = torch.Generator().manual_seed(0)
+    f, a, b = (torch.randint(0, 256, (8, 8), generator=g,
+                             dtype=torch.uint8) for _ in range(3))
+    v = values(f, a, b)
+    for k in ('Q0', 'Qw', 'Qc', 'Qy'):
+        assert math.isnan(v[k]), k
+    assert math.isfinite(v['CE']) and math.isfinite(v['NMI'])
