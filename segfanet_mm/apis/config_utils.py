@@ -1,7 +1,7 @@
 """Config handling shared by the command-line tools (mmseg semantics)."""
 import logging
 import os.path as osp
-from typing import Optional
+from typing import Any, Optional
 
 import torch
 from mmengine.config import Config
@@ -14,6 +14,8 @@ def load_config(path: str,
                 launcher: str = 'none') -> Config:
     """Read a config, apply ``--cfg-options`` and resolve ``work_dir``.
 
+    A top-level variable given in ``--cfg-options`` (``data_root=DIR``)
+    reaches every place the config used it: see :func:`rebind_variable`.
     ``work_dir`` priority, as in mmseg: command line > config file >
     ``./work_dirs/<config name>``.
     """
@@ -22,13 +24,39 @@ def load_config(path: str,
     cfg = Config.fromfile(path)
     cfg.launcher = launcher
     if cfg_options:
+        bound = {key: cfg[key] for key in cfg_options
+                 if '.' not in key and key in cfg
+                 and not isinstance(cfg[key], dict)}
         cfg.merge_from_dict(cfg_options)
+        for key, old in bound.items():
+            rebind_variable(list(cfg.values()), key, old, cfg[key])
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(path))[0])
     return cfg
+
+
+def rebind_variable(node: Any, key: str, old: Any, new: Any) -> None:
+    """Give every nested ``key`` that holds ``old`` the value ``new``.
+
+    mmengine substitutes a config's top-level variables (``data_root``) at
+    parse time, so overriding the variable afterwards changes only the
+    top-level key, not the dataloaders built from it. Re-binding the nested
+    keys of the same name that still hold the variable's old value restores
+    what users of mmseg configs expect from ``--cfg-options data_root=DIR``;
+    keys set to something else (a dataset with its own root, or a nested
+    override given with it) keep their value. Done here, on the loaded
+    config, it works for every tool and config without a hook or a change
+    of config syntax.
+    """
+    children = node.values() if isinstance(node, dict) else \
+        node if isinstance(node, (list, tuple)) else ()
+    for child in children:
+        rebind_variable(child, key, old, new)
+    if isinstance(node, dict) and key in node and node[key] == old:
+        node[key] = new
 
 
 def enable_amp(cfg: Config, dtype: str = 'float16') -> None:
