@@ -40,6 +40,22 @@ def test_semantics_reach_the_output():
     assert (a - b).abs().max() > 0
 
 
+def test_residual_over_max_starts_at_the_max_rule_and_learns():
+    head = FusionHead(in_channels=WIDTHS, channels=(4, 8, 12),
+                      semantic_injection=False, residual_over_max=True)
+    head.init_weights()
+    feats, sources = feats_for(32, 48, 1), torch.rand(1, 2, 32, 48)
+    fused, _ = head(feats, sources)
+    assert torch.equal(fused, sources.amax(1, keepdim=True))
+    # one step towards a darker target moves the output off the max rule
+    optimizer = torch.optim.SGD(head.parameters(), lr=0.1)
+    (fused - 0.5 * sources.amax(1, keepdim=True)).abs().mean().backward()
+    optimizer.step()
+    moved, _ = head(feats, sources)
+    assert (moved - fused).abs().max() > 0
+    assert moved.min() >= 0 and moved.max() <= 1
+
+
 def test_config_errors():
     with pytest.raises(ValueError):
         FusionHead(in_channels=WIDTHS, channels=(4, 8), sem_channels=6)

@@ -29,7 +29,11 @@ class FusionHead(BaseModule):
     source images (IR and visible Y, so pixel detail needs no wide
     full-resolution layers) and applies a thin 3x3 ConvModule. After every
     level a :class:`SemanticInjection` modulates the feature with S. The
-    output is ``Y_f = sigmoid(conv3x3(x))`` in [0, 1].
+    output is ``Y_f = sigmoid(conv3x3(x))`` in [0, 1], or, with
+    ``residual_over_max``, a correction of the sources' pixel-wise maximum,
+    ``Y_f = clamp(max(I_ir, Y_vis) + conv3x3(x), 0, 1)``, whose last
+    convolution starts at zero: training starts from the max rule and learns
+    only what improves on it.
 
     Args:
         in_channels: channels of the encoder features ``F_1 .. F_n``.
@@ -45,6 +49,8 @@ class FusionHead(BaseModule):
             alignment shapes the decoder's own features rather than S's
             copy in them.
         source_channels: channels of the source images fed at full res.
+        residual_over_max: predict a correction of the sources' pixel-wise
+            maximum instead of the fused image itself.
         norm_cfg: normalisation layers.
         act_cfg: activation layers.
         init_cfg: mmengine initialisation config.
@@ -59,6 +65,7 @@ class FusionHead(BaseModule):
                  injection_channels: int = 16,
                  align_index: int = 1,
                  source_channels: int = 2,
+                 residual_over_max: bool = False,
                  norm_cfg: ConfigType = dict(type='BN', requires_grad=True),
                  act_cfg: ConfigType = dict(type='ReLU'),
                  init_cfg: OptMultiConfig = None) -> None:
@@ -84,6 +91,7 @@ class FusionHead(BaseModule):
             channels[0] + source_channels, full_res_channels, 3, padding=1,
             **conv_kw)
         self.out_conv = nn.Conv2d(full_res_channels, 1, 3, padding=1)
+        self.residual_over_max = residual_over_max
         if semantic_injection:
             self.injections = nn.ModuleList(
                 SemanticInjection(d, sem_channels, injection_channels)
@@ -131,4 +139,15 @@ class FusionHead(BaseModule):
                    align_corners=False)
         x = self.full_res_conv(torch.cat([x, sources], dim=1))
         x = self._inject(len(self.skip_convs), x, sem)
-        return self.out_conv(x).sigmoid(), align_feat
+        if not self.residual_over_max:
+            return self.out_conv(x).sigmoid(), align_feat
+        base = sources.amax(dim=1, keepdim=True)
+        return (base + self.out_conv(x)).clamp(0, 1), align_feat
+
+    def init_weights(self) -> None:
+        """mmengine's initialisation, then, in ``residual_over_max`` mode, a
+        zero last convolution (the untrained head is the max rule)."""
+        super().init_weights()
+        if self.residual_over_max:
+            nn.init.zeros_(self.out_conv.weight)
+            nn.init.zeros_(self.out_conv.bias)
