@@ -66,7 +66,8 @@ def read_split_file(path: str) -> Dict[str, str]:
         with open(path, encoding='utf-8-sig') as f:
             lines = [line.strip() for line in f]
     except OSError as err:
-        raise ConversionError(f'{path}: cannot read split file ({err})')
+        raise ConversionError(
+            f'{path}: cannot read split file ({err})') from None
     for number, line in enumerate(lines, 1):
         if not line or line.startswith('#'):
             continue
@@ -78,12 +79,12 @@ def read_split_file(path: str) -> Dict[str, str]:
                     f'{", ".join(s + ":" for s in SPLITS)})')
             continue
         scene = osp.splitext(line)[0]
-        if section is None or scene in splits:
-            raise ConversionError(
-                f'{path}:{number}: {line!r} ' +
-                ('comes before any "train:" / "test:" line'
-                 if section is None else f'listed twice ({splits[scene]}, '
-                 f'{section})'))
+        if section is None:
+            raise ConversionError(f'{path}:{number}: {line!r} comes before '
+                                  'any "train:" or "test:" line')
+        if scene in splits:
+            raise ConversionError(f'{path}:{number}: {line!r} listed twice '
+                                  f'({splits[scene]}, {section})')
         splits[scene] = section
     if not splits:
         raise ConversionError(f'{path}: no scenes listed')
