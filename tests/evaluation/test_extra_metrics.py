@@ -41,6 +41,8 @@ MATCHED = {
     'Qncie': ('Qncie', 1e-8, {}),
     'Qsf': ('Qsf', 1e-8, {}),
     'Qw': ('Qw_Piella', 1e-5, {}),
+    'Qcb': ('VIFB_Qcb', 1e-8, {}),
+    'Qcv': ('VIFB_Qcv', 1e-8, {}),
 }
 
 

@@ -14,6 +14,7 @@ from .fusion_metrics import (ALL_METRIC_NAMES, METRIC_NAMES, FusionConvention,
                              compute_fusion_metrics)
 from .gradient import average_gradient, edge_intensity, qsf, spatial_frequency
 from .grey import quantize_unit, rgb_to_grey
+from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
 from .qabf import qabf
 from .ssim import fusion_ssim, ssim
@@ -29,5 +30,5 @@ __all__ = [
     'covariance', 'standard_deviation', 'pearson', 'correlation_coefficient',
     'scd', 'second_moment_metrics', 'mse', 'psnr', 'ssim', 'fusion_ssim',
     'vif', 'fusion_vif', 'qabf', 'cross_entropy', 'edge_intensity',
-    'vifb_rmse', 'vifb_psnr', 'nmi', 'qncie', 'qsf', 'q0', 'qw', 'qc', 'qy'
+    'vifb_rmse', 'vifb_psnr', 'nmi', 'qncie', 'qsf', 'q0', 'qw', 'qc', 'qy', 'qcb', 'qcv'
 ]

@@ -71,10 +71,11 @@ def minmax_255(x: Tensor) -> Tensor:
     r"""Stretch each image to 0..255 and round (Liu's ``normalize1``).
 
     .. math::
-        N(X) = \operatorname{round}\Big(255\,\frac{X - \min X}
-               {\max X - \min X}\Big)
+        N(X) = \Big\lfloor 255\,\frac{X - \min X}{\max X - \min X}
+               + \tfrac12\Big\rfloor
 
-    An all-zero image stays zero; any other constant image has no range and
+    (MATLAB's ``round``: halves away from zero, not to even.) An all-zero
+    image stays zero; any other constant image has no range and
     becomes NaN (0/0), as in the MATLAB toolboxes that use this step.
 
     Args:
@@ -86,6 +87,6 @@ def minmax_255(x: Tensor) -> Tensor:
     x = x.to(torch.float64)
     lo = x.amin((1, 2, 3), keepdim=True)
     hi = x.amax((1, 2, 3), keepdim=True)
-    out = torch.round((x - lo) / (hi - lo) * 255.0)
+    out = torch.floor((x - lo) / (hi - lo) * 255.0 + 0.5)
     zero = (hi == 0) & (lo == 0)
     return torch.where(zero, x, out)

@@ -14,6 +14,7 @@ from typing import Callable, Dict
 
 from .error import vifb_psnr, vifb_rmse
 from .gradient import edge_intensity, qsf
+from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
 from .structural import q0, qc, qw, qy
 
@@ -30,6 +31,8 @@ EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
     ('Qw', lambda f, a, b, c: qw(f, a, b)),
     ('Qc', lambda f, a, b, c: qc(f, a, b, c.undefined_weight)),
     ('Qy', lambda f, a, b, c: qy(f, a, b, c.undefined_weight)),
+    ('Qcb', lambda f, a, b, c: qcb(f, a, b)),
+    ('Qcv', lambda f, a, b, c: qcv(f, a, b)),
 ])
 EXTRA_METRIC_NAMES = tuple(EXTRA_METRICS)
 

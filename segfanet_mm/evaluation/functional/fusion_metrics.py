@@ -59,6 +59,9 @@ NAN_CASES: Dict[str, str] = {
           'any window where cov(A,F) + cov(B,F) = 0',
     'Qy': "image smaller than 11x11 px; with undefined_weight='nan' also "
           'any window where both sources are flat',
+    'Qcb': 'a pixel where a source and F have no local contrast (0/0), '
+           'e.g. constant images',
+    'Qcv': 'neither source has an edge (both constant)',
 }
 
 

@@ -23,7 +23,7 @@ import kornia
 import torch
 from torch import Tensor
 
-from ._filters import separable_filter
+from ._filters import shifted_filter
 from ._utils import as_triple, nan_like_batch
 
 UNDEFINED_RULES = ('half', 'nan')
@@ -54,7 +54,7 @@ def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
     x, y = torch.broadcast_tensors(x.to(torch.float64), y.to(torch.float64))
     c = x.shape[1]
     k = _gaussian(size, sigma, str(x.device))
-    m = separable_filter(torch.cat([x, y, x * x, y * y, x * y], 1), k)
+    m = shifted_filter(torch.cat([x, y, x * x, y * y, x * y], 1), k)
     mu_x, mu_y, xx, yy, xy = m.split(c, 1)
     return (mu_x, mu_y, xx - mu_x * mu_x, yy - mu_y * mu_y,
             xy - mu_x * mu_y)
