@@ -178,10 +178,11 @@ class SceneTiler:
             return stats
         print(f'converting {len(pending)} of {total} scenes into '
               f'{self.out_dir} ({len(scenes) - len(pending)} already done)')
-        if nproc > 1:
+        results = []
+        if pending and nproc > 1:
             results = track_parallel_progress(self.convert_scene, pending,
                                               nproc)
-        else:
+        elif pending:
             results = track_progress(self.convert_scene, pending)
         for scene, result in zip(pending, results):
             if result.error:
