@@ -17,6 +17,10 @@ class FusionVisualizationHook(Hook):
     writes them to every configured vis backend (local files under
     ``work_dir/<timestamp>/vis_data/vis_image`` by default; TensorBoard or
     others when configured in ``vis_backends``).
+
+    Validation panels are stamped with the training iteration, test panels
+    with step 0 (each image has its own tag): ``runner.iter`` would build the
+    training loop and its data set, which testing must never touch.
     """
 
     priority = 'LOW'
@@ -28,7 +32,7 @@ class FusionVisualizationHook(Hook):
         self.height = height
 
     def _draw(self, runner, data_batch: dict, outputs: Sequence,
-              batch_idx: int, mode: str) -> None:
+              batch_idx: int, mode: str, step: int) -> None:
         if batch_idx % self.interval:
             return
         palette = runner.visualizer.dataset_meta.get('palette') if getattr(
@@ -48,15 +52,15 @@ class FusionVisualizationHook(Hook):
             panel = make_panel(image[..., 3], image[..., :3], fused, pred, gt,
                                palette, self.height)
             runner.visualizer.add_image(
-                f'{mode}_{image_stem(sample.img_path)}', panel,
-                step=runner.iter)
+                f'{mode}_{image_stem(sample.img_path)}', panel, step=step)
 
     def after_val_iter(self, runner, batch_idx: int,
                        data_batch: Optional[dict] = None,
                        outputs: Optional[Sequence] = None) -> None:
-        self._draw(runner, data_batch, outputs, batch_idx, 'val')
+        self._draw(runner, data_batch, outputs, batch_idx, 'val',
+                   runner.iter)
 
     def after_test_iter(self, runner, batch_idx: int,
                         data_batch: Optional[dict] = None,
                         outputs: Optional[Sequence] = None) -> None:
-        self._draw(runner, data_batch, outputs, batch_idx, 'test')
+        self._draw(runner, data_batch, outputs, batch_idx, 'test', 0)

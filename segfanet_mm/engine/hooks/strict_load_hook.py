@@ -13,8 +13,9 @@ class StrictLoadHook(Hook):
     mmengine's Runner loads ``load_from`` non-strictly, which suits
     fine-tuning but lets ``tools/test.py`` score a partly random network
     when the checkpoint is of another variant, number of classes or model.
-    Before the weights are copied, this hook compares them with the model and
-    raises :class:`~segfanet_mm.utils.checkpoint_checks.CheckpointMismatchError`
+    Before the weights are copied, this hook compares them with the model
+    and raises
+    :class:`~segfanet_mm.utils.checkpoint_checks.CheckpointMismatchError`
     naming the checkpoint (``load_from``) and the missing, unexpected and
     mis-shaped tensors.
     """
