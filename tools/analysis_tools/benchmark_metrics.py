@@ -272,6 +272,9 @@ def parse_args(argv=None):
                    'and torch\'s default)')
     p.add_argument('--per-metric', action='store_true',
                    help='also time every metric on its own')
+    p.add_argument('--metrics', nargs='+', metavar='NAME',
+                   help="metrics per call: names or 'all' (default: the "
+                   'twelve of the NumPy reference)')
     p.add_argument('--skip-numpy', action='store_true')
     p.add_argument('--no-cuda', action='store_true')
     return p.parse_args(argv)
@@ -280,6 +283,9 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     from segfanet_mm.evaluation.functional import compute_fusion_metrics
+    from segfanet_mm.evaluation.functional.fusion_metrics import \
+        resolve_metric_names
+    names = list(resolve_metric_names(args.metrics))
 
     if args.images:
         f8, a8, b8 = load_triple(args.images)
@@ -293,7 +299,7 @@ def main(argv=None):
     ft, at, bt = (torch.from_numpy(x)[None, None] for x in (f8, a8, b8))
 
     print('# Fusion metric benchmark\n')
-    print(f'Input: {what} ({w}x{h}); all twelve metrics per call; '
+    print(f'Input: {what} ({w}x{h}); {len(names)} metrics per call; '
           f'median of {args.runs} runs after {args.warmup} warm-up runs '
           f'(NumPy: {args.numpy_runs} runs).\n')
     print('```')
@@ -313,9 +319,10 @@ def main(argv=None):
     torch_vals = None
     for t in threads:
         torch.set_num_threads(t)  # once per row: switching per call is slow
-        torch_vals = compute_fusion_metrics(ft, at, bt)
-        cpu, wall = time_fn(lambda: compute_fusion_metrics(ft, at, bt),
-                            args.runs, args.warmup)
+        torch_vals = compute_fusion_metrics(ft, at, bt, metrics=names)
+        cpu, wall = time_fn(
+            lambda: compute_fusion_metrics(ft, at, bt, metrics=names),
+            args.runs, args.warmup)
         rows.append(('segfanet_mm (PyTorch)', 'cpu', str(t), cpu, wall,
                      time_fn.last_min_cpu))
     torch.set_num_threads(default_threads)
@@ -323,8 +330,9 @@ def main(argv=None):
     if torch.cuda.is_available() and not args.no_cuda:
         dev = torch.device('cuda')
         fc, ac, bc = (x.to(dev) for x in (ft, at, bt))
-        cpu, wall = time_fn(lambda: compute_fusion_metrics(fc, ac, bc),
-                            args.runs, args.warmup, torch.cuda.synchronize)
+        cpu, wall = time_fn(
+            lambda: compute_fusion_metrics(fc, ac, bc, metrics=names),
+            args.runs, args.warmup, torch.cuda.synchronize)
         rows.append((f'segfanet_mm (PyTorch), {torch.cuda.get_device_name()}',
                      'cuda', '-', cpu, wall, time_fn.last_min_cpu))
 
@@ -364,12 +372,12 @@ def main(argv=None):
             'PSNR': lambda: 10 * np.log10(f64.max()**2 / np_mse()),
             'MSE': np_mse,
         }
-        for m in NAMES:
+        for m in names:
             cpu, _ = time_fn(
                 lambda: compute_fusion_metrics(ft, at, bt, metrics=[m]),
                 args.runs, args.warmup)
             npc = '-'
-            if not args.skip_numpy:
+            if not args.skip_numpy and m in np_fns:
                 npc = f'{time_fn(np_fns[m], args.numpy_runs, 1)[0] * 1e3:.1f}'
             print(f'| {m} | {cpu * 1e3:.1f} | {npc} |')
         torch.set_num_threads(default_threads)
