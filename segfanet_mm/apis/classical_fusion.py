@@ -1,7 +1,7 @@
 """Classical pixel-wise fusion rules, the baselines every fusion paper
 compares against, with the same input handling and colour treatment as the
 learnt model (fuse the visible luminance with IR, reattach visible Cb/Cr)."""
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -42,11 +42,14 @@ class ClassicalFusion(nn.Module):
 
 @torch.no_grad()
 def fuse_pair_classical(ir: ImageLike, vis: ImageLike,
-                        rule: str = 'max') -> FusionResult:
-    """Fuse one pair (paths or arrays, as :func:`fuse_pair` reads them) with
-    a classical rule; ``seg`` is None."""
+                        rule: str = 'max',
+                        ir_range: Optional[Tuple[float, float]] = None
+                        ) -> FusionResult:
+    """Fuse one pair (paths or arrays, as :func:`fuse_pair` reads them, with
+    the same ``ir_range``) with a classical rule; ``seg`` is None."""
     model = ClassicalFusion(rule)
-    pair = torch.from_numpy(stack_pair(ir, vis)).permute(2, 0, 1)[None]
+    pair = torch.from_numpy(stack_pair(ir, vis, ir_range)).permute(
+        2, 0, 1)[None]
     inputs = pair.float() / 255
     fused = model.fuse_luminance(inputs)
     fused_rgb = replace_luminance(inputs[:, :3], fused)

@@ -7,7 +7,7 @@
 """
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -110,20 +110,36 @@ def init_fusion_model(config: Union[str, Path, Config],
     return model.to(device).eval()
 
 
-def _read(image: ImageLike, infrared: bool, name: str) -> np.ndarray:
+def _read(image: ImageLike, infrared: bool, name: str,
+          ir_range: Optional[Tuple[float, float]] = None) -> np.ndarray:
+    """A path or a user's array through the one image reader
+    (:mod:`segfanet_mm.datasets.transforms.image_io`)."""
     if isinstance(image, np.ndarray):
-        return to_infrared(image, name) if infrared else to_visible(
-            image, name)
+        return to_infrared(image, name, ir_range) if infrared else \
+            to_visible(image, name)
     path = str(image)
-    return load_infrared(path) if infrared else load_visible(path)
+    return load_infrared(path, ir_range=ir_range) if infrared else \
+        load_visible(path)
 
 
-def stack_pair(ir: ImageLike, vis: ImageLike) -> np.ndarray:
-    """Read/convert a pair and stack it as H x W x 4 uint8 (RGB, IR)."""
+def stack_pair(ir: ImageLike,
+               vis: ImageLike,
+               ir_range: Optional[Tuple[float, float]] = None) -> np.ndarray:
+    """Read/convert a pair and stack it as H x W x 4 uint8 (RGB, IR).
+
+    Files and arrays follow one policy (the table in
+    ``docs/reliability.md``): EXIF orientation applied, alpha dropped,
+    visible float ranges inferred (0..1, 0..255 or 0..65535; ambiguous ones
+    refused), NaN/Inf set to the lowest finite value with a warning, 8-bit
+    infrared as stored and deeper infrared stretched between its 0.5th and
+    99.5th percentiles, or ``ir_range=(low, high)`` mapped to 0..255 for
+    every pair (so the frames of a sequence stay comparable).
+    """
     ir_name = str(ir) if not isinstance(ir, np.ndarray) else 'infrared array'
     vis_name = str(vis) if not isinstance(vis,
                                           np.ndarray) else 'visible array'
-    ir_img, vis_img = _read(ir, True, ir_name), _read(vis, False, vis_name)
+    ir_img = _read(ir, True, ir_name, ir_range)
+    vis_img = _read(vis, False, vis_name)
     if ir_img.shape[:2] != vis_img.shape[:2]:
         raise ImageReadError(
             f'infrared/visible size mismatch: {ir_name} is '
@@ -151,14 +167,17 @@ def use_tiles_if_large(model: nn.Module, height: int, width: int,
 def fuse_pair(model: nn.Module,
               ir: ImageLike,
               vis: ImageLike,
-              tile: Optional[int] = 1024) -> FusionResult:
+              tile: Optional[int] = 1024,
+              ir_range: Optional[Tuple[float, float]] = None) -> FusionResult:
     """Fuse one infrared/visible pair (paths or numpy arrays).
 
-    Arrays follow the file conventions: visible RGB (or grey/RGBA), infrared
-    grey (or 3-channel grey, or 16-bit). Images larger than ``tile`` on a
+    Arrays follow the file conventions: visible RGB (or grey/RGBA; uint8,
+    uint16 or float), infrared grey (or 3-channel grey; 8-bit, deeper or
+    float), read as :func:`stack_pair` reads them; ``ir_range`` fixes the
+    infrared range for a whole sequence. Images larger than ``tile`` on a
     side are fused in overlapping tiles, so memory stays bounded.
     """
-    pair = stack_pair(ir, vis)
+    pair = stack_pair(ir, vis, ir_range)
     height, width = pair.shape[:2]
     use_tiles_if_large(model, height, width, tile)
     sample = SegDataSample(

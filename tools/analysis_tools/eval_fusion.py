@@ -9,10 +9,13 @@ Example::
 
 Triples are matched by file stem across .png/.jpg/.jpeg/.bmp/.tif/.tiff
 (case-insensitive); stems missing from any folder are listed, not silently
-dropped. Every image is decoded by OpenCV as 8-bit colour (grey files are
-replicated to 3 channels), converted BGR→RGB and then to grey with the same
-BT.601 rule (``round_half_even(0.299R + 0.587G + 0.114B)`` in float32), so
-fused, IR and visible images are treated alike. Metrics and their
+dropped. Every image is read by the project's one image reader
+(``segfanet_mm/datasets/transforms/image_io.py``; policy table in
+``docs/reliability.md``), exactly as ``tools/fuse.py`` and training read it:
+infrared by ``load_infrared`` (deeper than 8 bits: stretched between its
+0.5th and 99.5th percentiles), visible and fused images as RGB and then to
+grey with the BT.601 rule (``round_half_even(0.299R + 0.587G + 0.114B)`` in
+float32), the rule ``load_infrared`` applies to colour IR. Metrics and their
 convention switches: ``docs/metrics.md``.
 
 Arguments are checked before anything is computed. A metric that is
@@ -33,12 +36,13 @@ if str(REPO_ROOT) not in sys.path:
     # run from a checkout without installing the package
     sys.path.insert(0, str(REPO_ROOT))
 
-import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from segfanet_mm.datasets.ivf_dataset import (  # noqa: E402
     DatasetLayoutError, list_images as scan_images)
+from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
+    ImageReadError, load_infrared, load_visible)
 from segfanet_mm.evaluation import functional  # noqa: E402
 
 
@@ -118,17 +122,24 @@ def match_triples(fused: dict, ir: dict, vis: dict):
 
 
 def read_rgb(path: str) -> np.ndarray:
-    """8-bit RGB (H, W, 3) via cv2.IMREAD_COLOR (grey files replicated)."""
-    img = cv2.imread(path, cv2.IMREAD_COLOR)
-    if img is None:
-        raise EvalError(f'cannot read image {path}')
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    """8-bit RGB (H, W, 3) by the one image reader (``load_visible``)."""
+    try:
+        return load_visible(path)
+    except ImageReadError as err:
+        raise EvalError(f'cannot read image {err}') from None
 
 
-def read_grey(path: str, functional, device) -> torch.Tensor:
-    """BT.601 grey (1, H, W) uint8 on ``device``."""
-    rgb = torch.from_numpy(read_rgb(path)).to(device).permute(2, 0, 1)
-    return functional.rgb_to_grey(rgb).to(torch.uint8)
+def read_grey(path: str, functional, device,
+              infrared: bool = False) -> torch.Tensor:
+    """BT.601 grey (1, H, W) uint8 on ``device``; an infrared source as
+    ``load_infrared`` reads it (the grey that was fused)."""
+    if not infrared:
+        rgb = torch.from_numpy(read_rgb(path)).to(device).permute(2, 0, 1)
+        return functional.rgb_to_grey(rgb).to(torch.uint8)
+    try:
+        return torch.from_numpy(load_infrared(path))[None].to(device)
+    except ImageReadError as err:
+        raise EvalError(f'cannot read image {err}') from None
 
 
 def report_missing(missing: dict, stream=sys.stdout, limit: int = 50):
@@ -214,7 +225,8 @@ def evaluate(args, functional):
     rows = []
     for stem in progress_iter(stems, show, 'Evaluating'):
         paths = {k: files[k][stem] for k in folders}
-        grey = {k: read_grey(p, functional, device) for k, p in paths.items()}
+        grey = {k: read_grey(p, functional, device, infrared=k == 'ir')
+                for k, p in paths.items()}
         shapes = {k: tuple(v.shape[-2:]) for k, v in grey.items()}
         if len(set(shapes.values())) != 1:
             raise EvalError(f'size mismatch for {stem!r}: ' + ', '.join(

@@ -8,6 +8,8 @@ from typing import Callable, Dict, Mapping, Sequence, Tuple, Union
 
 import numpy as np
 
+from ..transforms.image_io import robust_range, stretch_to_uint8
+
 
 class ConversionError(RuntimeError):
     """A conversion cannot proceed; the message says why and names the file
@@ -66,16 +68,16 @@ def to_uint8(bands: np.ndarray,
     non-zero pixels (0 is the products' no-data fill), jointly over all
     bands given, so that a call with R, G, B keeps their colour balance.
     The stretch is computed per scene, never per tile, so tiles of one scene
-    stay consistent with each other.
+    stay consistent with each other. It is the image reader's robust
+    stretch (:func:`~segfanet_mm.datasets.transforms.image_io.robust_range`,
+    also used for deep infrared inputs), here over the non-zero pixels.
     """
     if bands.dtype == np.uint8:
         return bands
     valid = bands[bands > 0]
     if valid.size == 0:
         return np.zeros(bands.shape, np.uint8)
-    lo, hi = np.percentile(valid, percentiles)
-    scaled = (bands.astype(np.float32) - lo) * (255.0 / max(hi - lo, 1e-6))
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    return stretch_to_uint8(bands, *robust_range(valid, percentiles))
 
 
 def map_label_codes(codes: np.ndarray, table: Mapping[int, int], name: str,

@@ -1,11 +1,12 @@
 """Loading transforms for paired infrared/visible samples."""
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
-from .image_io import ImageReadError, load_infrared, load_visible, read_image_bytes
+from .image_io import (ImageReadError, check_ir_range, load_infrared,
+                       load_visible, read_image_bytes)
 
 
 @TRANSFORMS.register_module()
@@ -15,8 +16,17 @@ class LoadIRVisPair(BaseTransform):
     The pair is stacked as ``img[..., :3]`` = visible RGB and ``img[..., 3]``
     = infrared, so that mmseg's geometric transforms (``RandomResize``,
     ``RandomCrop``, ``RandomFlip``, ``Pad``) move both modalities (and the
-    label) together. Conversions of grey, RGBA, 3-channel-grey and 16-bit
-    inputs are those of :mod:`segfanet_mm.datasets.transforms.image_io`.
+    label) together. Both files go through the project's one image reader,
+    :mod:`segfanet_mm.datasets.transforms.image_io` (bit depth, float
+    ranges, NaN, EXIF orientation, alpha, palette), exactly as
+    ``tools/fuse.py`` and the API read them.
+
+    Args:
+        backend_args: mmengine file backend arguments.
+        ir_range: ``(low, high)`` stored infrared values mapped to 0..255 for
+            every image (a sequence's fixed range); default: 8-bit as
+            stored, deeper data stretched per image between its 0.5th and
+            99.5th percentiles.
 
     Required keys: ``vis_path``, ``ir_path``.
     Added keys: ``img``, ``img_shape``, ``ori_shape``, ``img_path``.
@@ -26,13 +36,16 @@ class LoadIRVisPair(BaseTransform):
             differ in size (both files are named).
     """
 
-    def __init__(self, backend_args: Optional[dict] = None) -> None:
+    def __init__(self,
+                 backend_args: Optional[dict] = None,
+                 ir_range: Optional[Sequence[float]] = None) -> None:
         self.backend_args = backend_args
+        self.ir_range = check_ir_range(ir_range)
 
     def transform(self, results: dict) -> dict:
         vis_path, ir_path = results['vis_path'], results['ir_path']
         vis = load_visible(vis_path, self.backend_args)
-        ir = load_infrared(ir_path, self.backend_args)
+        ir = load_infrared(ir_path, self.backend_args, self.ir_range)
         if vis.shape[:2] != ir.shape[:2]:
             raise ImageReadError(
                 f'infrared/visible size mismatch: {ir_path} is '
@@ -45,7 +58,8 @@ class LoadIRVisPair(BaseTransform):
         return results
 
     def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(backend_args={self.backend_args})'
+        return (f'{self.__class__.__name__}(backend_args={self.backend_args}'
+                f', ir_range={self.ir_range})')
 
 
 @TRANSFORMS.register_module()
