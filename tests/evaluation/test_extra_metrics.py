@@ -43,6 +43,8 @@ MATCHED = {
     'Qw': ('Qw_Piella', 1e-5, {}),
     'Qcb': ('VIFB_Qcb', 1e-8, {}),
     'Qcv': ('VIFB_Qcv', 1e-8, {}),
+    'Nabf': ('Nabf', 1e-6, {}),
+    'Qg': ('Qg', 1e-6, {}),
 }
 
 
@@ -88,6 +90,18 @@ def test_matches_the_matlab_toolbox(name, fixture_values):
             assert math.isnan(ours[name]), (key, ours[name])
         else:
             assert ours[name] == pytest.approx(ref, rel=rtol), key
+
+
+@needs_fixture
+def test_nabf_tang_call_order_reproduces_tangs_script():
+    """nabf_call_order='tang' passes IR as the fused image, as Tang's
+    analysis_Reference.m does (column Nabf_TangCallOrder)."""
+    for row in fixture_rows():
+        f, a, b = fixture_triple(row)
+        v = compute_fusion_metrics(f, a, b, {'nabf_call_order': 'tang'},
+                                   metrics=['Nabf'])['Nabf']
+        assert float(v[0]) == pytest.approx(
+            float(row['Nabf_TangCallOrder']), rel=1e-6), row['image']
 
 
 def smooth_image(seed, h=64, w=80):
@@ -205,3 +219,26 @@ def test_too_small_images_give_nan_not_errors():
     for k in ('Q0', 'Qw', 'Qc', 'Qy'):
         assert math.isnan(v[k]), k
     assert math.isfinite(v['CE']) and math.isfinite(v['NMI'])
+
+
+def test_nabf_counts_only_edges_stronger_than_both_sources(sources):
+    """F = max-contrast source has no artifacts; added noise creates some,
+    and Nabf grows with it (lower is better)."""
+    a, b = sources
+    assert values(a, a, b, ['Nabf'])['Nabf'] < 0.05
+    g = torch.Generator().manual_seed(3)
+    noise = torch.randint(-20, 21, a.shape, generator=g)
+    f = ((a.int() + b.int()) // 2).to(torch.uint8)
+    noisy = (f.int() + noise).clamp(0, 255).to(torch.uint8)
+    assert values(noisy, a, b, ['Nabf'])['Nabf'] > \
+        values(f, a, b, ['Nabf'])['Nabf'] + 0.01
+
+
+def test_qg_is_one_only_for_a_perfect_edge_copy(sources):
+    """Qg's sigmoids saturate below 1: F = A = B gives the product of the
+    two sigmoids at G = A = 1, and any blur lowers it."""
+    a, _ = sources
+    top = 1 / (1 + math.exp(-5)) / (1 + math.exp(-5))
+    assert values(a, a, a, ['Qg'])['Qg'] == pytest.approx(top, rel=1e-6)
+    blurred = torch.from_numpy(cv2.blur(a.numpy(), (5, 5)))
+    assert values(blurred, a, a, ['Qg'])['Qg'] < top - 0.05

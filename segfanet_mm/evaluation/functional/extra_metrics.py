@@ -16,6 +16,7 @@ from .error import vifb_psnr, vifb_rmse
 from .gradient import edge_intensity, qsf
 from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
+from .petrovic import nabf, qg
 from .structural import q0, qc, qw, qy
 
 # name -> fn(f, a, b, convention)
@@ -33,6 +34,8 @@ EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
     ('Qy', lambda f, a, b, c: qy(f, a, b, c.undefined_weight)),
     ('Qcb', lambda f, a, b, c: qcb(f, a, b)),
     ('Qcv', lambda f, a, b, c: qcv(f, a, b)),
+    ('Nabf', lambda f, a, b, c: nabf(f, a, b, c.nabf_call_order)),
+    ('Qg', lambda f, a, b, c: qg(f, a, b)),
 ])
 EXTRA_METRIC_NAMES = tuple(EXTRA_METRICS)
 

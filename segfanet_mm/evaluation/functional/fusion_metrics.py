@@ -32,6 +32,7 @@ from .extra_metrics import EXTRA_METRIC_NAMES, EXTRA_METRICS
 from .gradient import AG_DENOMINATORS, average_gradient, spatial_frequency
 from .qabf import EQUAL_RULES, qabf
 from .ssim import fusion_ssim_per_source, reduce_sources
+from .petrovic import NABF_CALL_ORDERS
 from .structural import UNDEFINED_RULES
 from .vif import fusion_vif_per_source
 
@@ -91,6 +92,8 @@ class FusionConvention:
         undefined_weight: Qc and Qy where their local weight is 0/0:
             ``'half'`` (default, both sources weigh ½) or ``'nan'`` (the
             toolbox: the metric becomes NaN).
+        nabf_call_order: ``'paper'`` (default) or ``'tang'`` (Tang's
+            script's argument order, which passes IR as the fused image).
     """
     mi_base: str = 'e'
     scale: int = 255
@@ -101,6 +104,7 @@ class FusionConvention:
     ag_denominator: str = 'HW'
     qabf_equal_rule: str = 'gF'
     undefined_weight: str = 'half'
+    nabf_call_order: str = 'paper'
 
     def __post_init__(self):
         object.__setattr__(self, 'mi_base', str(self.mi_base))
@@ -128,6 +132,10 @@ class FusionConvention:
             raise ValueError(f'undefined_weight must be one of '
                              f'{UNDEFINED_RULES}, got '
                              f'{self.undefined_weight!r}')
+        if self.nabf_call_order not in NABF_CALL_ORDERS:
+            raise ValueError(f'nabf_call_order must be one of '
+                             f'{NABF_CALL_ORDERS}, got '
+                             f'{self.nabf_call_order!r}')
 
     @classmethod
     def build(cls, cfg: Union[None, 'FusionConvention', Mapping] = None,

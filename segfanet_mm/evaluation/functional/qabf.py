@@ -98,8 +98,9 @@ def qabf(fused: Tensor, ir: Tensor, vis: Tensor,
     return (T_G * T_A) * num / den
 
 
-def _sobel_block(xp: Tensor):
-    """Sobel g and alpha of a zero-padded block (B, C, h+2, w+2).
+def sobel_responses(xp: Tensor):
+    """Unnormalised 3x3 Sobel responses ``(sx, sy)`` of a padded block
+    (B, C, h+2, w+2), each (B, C, h, w).
 
     Separable and exact for integer images: sx = V[:, j+1] - V[:, j-1] with
     V the vertical [1, 2, 1] smoothing, sy = H[i-1] - H[i+1] with H the
@@ -113,6 +114,12 @@ def _sobel_block(xp: Tensor):
     hz = xp[..., 1:-1] * 2
     hz.add_(xp[..., :-2]).add_(xp[..., 2:])
     sy = hz[:, :, :-2] - hz[:, :, 2:]
+    return sx, sy
+
+
+def _sobel_block(xp: Tensor):
+    """Sobel g and alpha of a zero-padded block (B, C, h+2, w+2)."""
+    sx, sy = sobel_responses(xp)
     g = torch.addcmul(sx * sx, sy, sy).sqrt_()
     # sy/sx is +-inf or NaN exactly where sx == 0; mapping those to +inf
     # gives atan = pi/2 there, as the rule says (cheaper than a mask).

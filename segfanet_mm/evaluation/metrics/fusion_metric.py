@@ -64,6 +64,8 @@ class FusionMetric(BaseMetric):
         qabf_equal_rule: ``'gF'`` (default) or ``'one'``.
         undefined_weight: Qc/Qy where their weight is 0/0: ``'half'``
             (default) or ``'nan'`` (the toolbox).
+        nabf_call_order: ``'paper'`` (default) or ``'tang'`` (Tang's
+            argument order, IR as the fused image).
         quantize: ``'round'`` (default), ``'floor'`` or ``'none'``.
         csv_file: If given, a per-image CSV (``img_name`` + metrics) is
             written there on rank 0 in :meth:`compute_metrics`.
@@ -88,6 +90,7 @@ class FusionMetric(BaseMetric):
                  ag_denominator: str = 'HW',
                  qabf_equal_rule: str = 'gF',
                  undefined_weight: str = 'half',
+                 nabf_call_order: str = 'paper',
                  quantize: str = 'round',
                  csv_file: Optional[str] = None,
                  device: str = 'auto',
@@ -103,7 +106,8 @@ class FusionMetric(BaseMetric):
             psnr_peak=psnr_peak, psnr_cap=psnr_cap,
             pair_reduction=pair_reduction, ag_denominator=ag_denominator,
             qabf_equal_rule=qabf_equal_rule,
-            undefined_weight=undefined_weight)
+            undefined_weight=undefined_weight,
+            nabf_call_order=nabf_call_order)
         if quantize not in ('round', 'floor', 'none'):
             raise ValueError("quantize must be 'round', 'floor' or 'none', "
                              f'got {quantize!r}')
