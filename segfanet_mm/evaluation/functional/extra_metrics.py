@@ -16,6 +16,7 @@ from .error import vifb_psnr, vifb_rmse
 from .gradient import edge_intensity, qsf
 from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
+from .multiscale_ssim import mef_ssim
 from .petrovic import nabf, qg
 from .structural import q0, qc, qw, qy
 
@@ -36,6 +37,7 @@ EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
     ('Qcv', lambda f, a, b, c: qcv(f, a, b)),
     ('Nabf', lambda f, a, b, c: nabf(f, a, b, c.nabf_call_order)),
     ('Qg', lambda f, a, b, c: qg(f, a, b)),
+    ('MEF_SSIM', lambda f, a, b, c: mef_ssim(f, a, b)),
 ])
 EXTRA_METRIC_NAMES = tuple(EXTRA_METRICS)
 

@@ -63,6 +63,7 @@ NAN_CASES: Dict[str, str] = {
     'Qcb': 'a pixel where a source and F have no local contrast (0/0), '
            'e.g. constant images',
     'Qcv': 'neither source has an edge (both constant)',
+    'MEF_SSIM': 'image side under 44 px (three scales of an 11x11 window)',
 }
 
 
