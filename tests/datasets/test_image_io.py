@@ -155,7 +155,8 @@ def test_fixed_ir_range_maps_every_frame_alike(tmp_path):
     cold, hot = scene16(hot_pixel=False), scene16(hot_pixel=False) + 500
     per_image = [load_infrared_array(f) for f in (cold, hot)]
     assert np.array_equal(per_image[0], per_image[1])  # range lost
-    fixed = [to_infrared(f, 'frame', ir_range=(900, 4000)) for f in (cold, hot)]
+    fixed = [to_infrared(f, 'frame', ir_range=(900, 4000))
+             for f in (cold, hot)]
     assert fixed[1].mean() > fixed[0].mean() + 30  # the warmer frame shows
     assert fixed[0][15, 25] == round((3000 - 900) * 255 / 3100)
     from segfanet_mm.datasets.transforms import LoadIRVisPair
