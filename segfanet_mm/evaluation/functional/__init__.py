@@ -16,7 +16,7 @@ from .gradient import average_gradient, edge_intensity, qsf, spatial_frequency
 from .grey import quantize_unit, rgb_to_grey
 from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
-from .multiscale_ssim import mef_ssim
+from .multiscale_ssim import mef_ssim, ms_ssim_per_source
 from .petrovic import nabf, qg
 from .qabf import qabf
 from .ssim import fusion_ssim, ssim
@@ -33,5 +33,5 @@ __all__ = [
     'scd', 'second_moment_metrics', 'mse', 'psnr', 'ssim', 'fusion_ssim',
     'vif', 'fusion_vif', 'qabf', 'cross_entropy', 'edge_intensity',
     'vifb_rmse', 'vifb_psnr', 'nmi', 'qncie', 'qsf', 'q0', 'qw', 'qc', 'qy', 'qcb', 'qcv',
-    'nabf', 'qg', 'mef_ssim'
+    'nabf', 'qg', 'mef_ssim', 'ms_ssim_per_source'
 ]

@@ -16,8 +16,9 @@ from .error import vifb_psnr, vifb_rmse
 from .gradient import edge_intensity, qsf
 from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
-from .multiscale_ssim import mef_ssim
+from .multiscale_ssim import mef_ssim, ms_ssim_per_source
 from .petrovic import nabf, qg
+from .ssim import reduce_sources
 from .structural import q0, qc, qw, qy
 
 # name -> fn(f, a, b, convention)
@@ -38,6 +39,8 @@ EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
     ('Nabf', lambda f, a, b, c: nabf(f, a, b, c.nabf_call_order)),
     ('Qg', lambda f, a, b, c: qg(f, a, b)),
     ('MEF_SSIM', lambda f, a, b, c: mef_ssim(f, a, b)),
+    ('MS_SSIM', lambda f, a, b, c: reduce_sources(
+        ms_ssim_per_source(f, a, b), c.pair_reduction)),
 ])
 EXTRA_METRIC_NAMES = tuple(EXTRA_METRICS)
 

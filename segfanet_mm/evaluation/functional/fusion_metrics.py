@@ -64,6 +64,8 @@ NAN_CASES: Dict[str, str] = {
            'e.g. constant images',
     'Qcv': 'neither source has an edge (both constant)',
     'MEF_SSIM': 'image side under 44 px (three scales of an 11x11 window)',
+    'MS_SSIM': 'image side under 176 px (five scales of an 11x11 window), '
+               'or a negative mean contrast-structure term at some scale',
 }
 
 
@@ -86,7 +88,7 @@ class FusionConvention:
         psnr_cap: ``None`` (default; identical images give +inf) or a
             finite cap in dB.
         pair_reduction: ``'sum'`` (default) or ``'mean'`` of the two
-            per-source values of SSIM and VIF (MI and SCD are always sums,
+            per-source values of SSIM, VIF and MS_SSIM (MI and SCD are always sums,
             CC always a mean, by definition).
         ag_denominator: ``'HW'`` (default) or ``'(H-1)(W-1)'`` (MATLAB).
         qabf_equal_rule: ``'gF'`` (default) or ``'one'``.
