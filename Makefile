@@ -23,6 +23,6 @@ results: install
 
 # Train SegFANet-S on MSRS's 9-class labels (three seeds), its ablations and
 # the segmentation baselines, and score them on msrs_seg/val (docs/results.md,
-# "MSRS"; about 1.5 h on 2 CPU cores, JOBS=2 trainings side by side).
+# "MSRS"; about 2 h on 2 CPU cores, JOBS=2 trainings side by side).
 results-msrs: install
 	bash tools/reproduce_msrs_results.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduce the MSRS section of docs/results.md: train SegFANet-S (three
-# seeds), its two ablations and four segmentation baselines on msrs_seg's
+# seeds), its two ablations and four segmentation baselines (the early-fusion
+# one with three seeds) on msrs_seg's
 # 125 training pairs, test every model on its 31 validation pairs, score
 # segmentation (overall, day, night) and fusion (against the mean and max
 # rules), score the released weights on VIFB, and draw the picture.
@@ -20,6 +21,7 @@ mkdir -p data
 [ -e data/msrs_seg ] || ln -s "$(realpath "$SHARED/msrs_seg")" data/msrs_seg
 VAL=data/msrs_seg/val
 S=segfanet-s_1xb8-800i_msrs-192x192
+F=fcn_r18-4ch_1xb8-800i_msrs-192x192
 
 # name  config  seed
 RUNS="$S configs/segfanet/$S.py 0
@@ -30,7 +32,9 @@ segfanet-s-fusiononly_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-fusiono
 segfanet-s-segbranch_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-segbranch_1xb8-800i_msrs-192x192.py 0
 segfanet-s-segbranch-vis_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-segbranch-vis_1xb8-800i_msrs-192x192.py 0
 segfanet-s-segbranch-ir_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-segbranch-ir_1xb8-800i_msrs-192x192.py 0
-fcn_r18-4ch_1xb8-800i_msrs-192x192 configs/baselines/fcn_r18-4ch_1xb8-800i_msrs-192x192.py 0"
+$F configs/baselines/$F.py 0
+$F-seed1 configs/baselines/$F.py 1
+$F-seed2 configs/baselines/$F.py 2"
 
 train() {  # name config seed
     [ -f "$WORK/$1/iter_800.pth" ] && return 0
@@ -56,7 +60,7 @@ python tools/analysis_tools/eval_segmentation.py --label "$VAL/label" \
     --method "seg branch only (IR + visible)=$OUT/segfanet-s-segbranch_1xb8-800i_msrs-192x192/seg" \
     --method "seg branch, visible only=$OUT/segfanet-s-segbranch-vis_1xb8-800i_msrs-192x192/seg" \
     --method "seg branch, infrared only=$OUT/segfanet-s-segbranch-ir_1xb8-800i_msrs-192x192/seg" \
-    --method "early fusion (FCN-R18, 4 ch)=$OUT/fcn_r18-4ch_1xb8-800i_msrs-192x192/seg" \
+    --method "early fusion (FCN-R18, 4 ch)=$OUT/$F/seg,$OUT/$F-seed1/seg,$OUT/$F-seed2/seg" \
     --csv "$OUT/segmentation.csv" --md "$OUT/segmentation.md"
 
 # Fusion on val/ against the mean and max rules, one CLI for every method.
