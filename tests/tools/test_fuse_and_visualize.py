@@ -98,6 +98,34 @@ def test_fuse_errors_name_the_files(segfanet_run, tmp_path):
     assert out.returncode != 0 and 'does not exist' in out.stderr
 
 
+def test_fuse_ir_range_fixes_a_sequence(tmp_path):
+    """--ir-range maps the same counts to the same grey in every frame
+    (issue 19, item 3); without it each frame is stretched on its own."""
+    import tifffile
+
+    from segfanet_mm.apis import fuse_pair_classical
+    (tmp_path / 'ir').mkdir()
+    (tmp_path / 'vis').mkdir()
+    rng = np.random.default_rng(0)
+    base = 1000 + rng.integers(0, 200, (48, 64)).astype(np.uint16)
+    for i, offset in enumerate((0, 400)):  # the scene warms up by 400
+        tifffile.imwrite(str(tmp_path / 'ir' / f'f{i}.tif'), base + offset)
+        cv2.imwrite(str(tmp_path / 'vis' / f'f{i}.png'),
+                    np.zeros((48, 64, 3), np.uint8))
+    for extra, out in (([], 'auto'), (['--ir-range', '900', '1700'], 'fixed')):
+        run('tools/fuse.py', '--rule', 'max', '--ir', str(tmp_path / 'ir'),
+            '--vis', str(tmp_path / 'vis'), '--out', str(tmp_path / out),
+            *extra)
+    read = lambda out, i: cv2.imread(  # noqa: E731
+        str(tmp_path / out / 'fused' / f'f{i}.png'), cv2.IMREAD_UNCHANGED)
+    assert np.array_equal(read('auto', 0), read('auto', 1))  # range lost
+    assert read('fixed', 1).mean() > read('fixed', 0).mean() + 100
+    expected = fuse_pair_classical(str(tmp_path / 'ir' / 'f1.tif'),
+                                   str(tmp_path / 'vis' / 'f1.png'), 'max',
+                                   ir_range=(900, 1700)).fused
+    assert np.array_equal(read('fixed', 1), expected)
+
+
 def test_fuse_vifb21(segfanet_run, shared_data, tmp_path):
     vifb = shared_data / 'vifb21'
     if not vifb.is_dir():
