@@ -261,7 +261,7 @@ def test_subset_shapes_and_errors(triple):
     assert list(out) == ['VIF', 'EN']
     assert out['EN'].shape == (1, ) and out['EN'].dtype == torch.float64
     with pytest.raises(KeyError):
-        compute_fusion_metrics(f, a, b, metrics=['NABF'])
+        compute_fusion_metrics(f, a, b, metrics=['NOT_A_METRIC'])
     with pytest.raises(ValueError, match='same shape'):
         compute_fusion_metrics(f, a[..., :-1], b)
 

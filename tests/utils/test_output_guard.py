@@ -49,12 +49,12 @@ def test_fuse_cli_keeps_inputs_behind_a_link(tmp_path):
     (tmp_path / 'out' / 'fused_rgb' / 'p.png').symlink_to(
         tmp_path / 'vis' / 'p.png')
 
-    def fuse(out):
+    def fuse(out):  # --overwrite: past the rerun check, to the output guard
         return subprocess.run(
             [sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
              str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'), '--out',
-             str(out)], cwd=REPO, capture_output=True, text=True,
-            timeout=300)
+             str(out), '--overwrite'], cwd=REPO, capture_output=True,
+            text=True, timeout=300)
 
     for out in (tmp_path / 'link', tmp_path / 'out'):
         run = fuse(out)
