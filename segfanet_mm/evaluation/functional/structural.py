@@ -86,6 +86,13 @@ def _ratio(num: Tensor, den: Tensor, undefined: str) -> Tensor:
     return torch.where(zero, 0.5, num / torch.where(zero, 1.0, den))
 
 
+def _ssim_to_sources(f: Tensor, a: Tensor, b: Tensor) -> tuple:
+    """7x7 Gaussian local statistics of [A, B] against F and the SSIM maps
+    ``[SSIM_w(A, F), SSIM_w(B, F)]`` with C1 = C2 = 2e-16 (Liu's Qc, Qy)."""
+    st = local_stats(torch.cat([a, b], 1), f, 7)
+    return st, ssim_map(st, 2e-16, 2e-16)
+
+
 def _piella(fused: Tensor, ir: Tensor, vis: Tensor, weighted: bool) -> Tensor:
     f, a, b = as_triple(fused, ir, vis)
     if min(f.shape[-2:]) < 11:
@@ -158,8 +165,7 @@ def qc(fused: Tensor, ir: Tensor, vis: Tensor,
     f, a, b = as_triple(fused, ir, vis)
     if min(f.shape[-2:]) < 11:
         return nan_like_batch(f)
-    st = local_stats(torch.cat([a, b], 1), f, 7)
-    q = ssim_map(st, 2e-16, 2e-16)
+    st, q = _ssim_to_sources(f, a, b)
     cov = st[4]
     mu = _ratio(cov[:, :1], cov[:, :1] + cov[:, 1:], undefined)
     mu = torch.where(mu < 0, 0.0, torch.where(mu > 1, 1.0, mu))  # keeps NaN
@@ -190,7 +196,7 @@ def qy(fused: Tensor, ir: Tensor, vis: Tensor,
         return nan_like_batch(f)
     st_ab = local_stats(a, b, 7)
     q_ab = ssim_map(st_ab, 2e-16, 2e-16)
-    q = ssim_map(local_stats(torch.cat([a, b], 1), f, 7), 2e-16, 2e-16)
+    _, q = _ssim_to_sources(f, a, b)
     var_a, var_b = st_ab[2], st_ab[3]
     lam = _ratio(var_a, var_a + var_b, undefined)
     similar = q_ab >= 0.75
