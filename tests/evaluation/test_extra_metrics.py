@@ -3,8 +3,6 @@ toolboxes (shared/data/metric_fixture/extra, skipped when absent) and keep
 their defining properties on generated images (always on)."""
 import csv
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,18 +13,11 @@ from segfanet_mm.evaluation import (ALL_METRIC_NAMES, METRIC_NAMES,
 from segfanet_mm.evaluation.functional import EXTRA_METRIC_NAMES
 from segfanet_mm.evaluation.functional.fusion_metrics import (
     NAN_CASES, resolve_metric_names)
+from test_fusion_metric_fixture import FIXTURE
 
 cv2 = pytest.importorskip('cv2')
 
 
-def shared_data_dir() -> Path:
-    env = os.environ.get('SEGFANET_SHARED_DATA')
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / 'shared' / 'data'
-
-
-FIXTURE = shared_data_dir() / 'metric_fixture'
 EXTRA_CSV = FIXTURE / 'extra' / 'fixture_extra_metrics.csv'
 needs_fixture = pytest.mark.skipif(not EXTRA_CSV.is_file(),
                                    reason=f'no {EXTRA_CSV}')
