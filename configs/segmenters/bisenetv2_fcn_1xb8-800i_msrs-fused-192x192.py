@@ -35,8 +35,10 @@ model = dict(data_preprocessor=dict(size=crop_size))
 train_cfg = dict(val_interval=800)
 default_hooks = dict(checkpoint=dict(interval=400, max_keep_ckpts=1))
 # FusionVisualizationHook draws IR | visible | fused panels from 4-channel
-# inputs; a plain segmenter on 3-channel images has none of them.
+# inputs; a plain segmenter on 3-channel images has none of them. The other
+# hooks of default_runtime stay (a list replaces the inherited one whole).
 custom_hooks = [
     dict(type='NonFiniteLossHook', action='raise'),
     dict(type='RNGStateHook'),
+    dict(type='PreflightCheckHook'),
 ]
