@@ -3,7 +3,7 @@ PYTHON ?= python3
 DEMO_CONFIG ?= configs/segfanet_demo.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
-.PHONY: install demo test results results-msrs
+.PHONY: install demo test results results-msrs results-downstream
 
 install:
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
@@ -26,3 +26,9 @@ results: install
 # "MSRS"; about 2 h on 2 CPU cores, JOBS=2 trainings side by side).
 results-msrs: install
 	bash tools/reproduce_msrs_results.sh
+
+# Does fusion help a downstream segmenter? BiSeNetV2 trained on six fusion
+# methods' images of msrs_seg (two seeds each; docs/results.md, "Downstream
+# segmentation"; about 2.5 h on 2 CPU cores; needs make results-msrs first).
+results-downstream: install
+	bash tools/reproduce_downstream_results.sh
