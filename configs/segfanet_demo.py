@@ -5,7 +5,6 @@ _base_ = [
     './_base_/models/segfanet.py', './_base_/datasets/demo.py',
     './_base_/default_runtime.py', './_base_/schedules/schedule_demo.py'
 ]
-custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 model = dict(decode_head=dict(num_classes=3))
 max_iters = 400
 param_scheduler = [

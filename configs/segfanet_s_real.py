@@ -7,7 +7,6 @@ _base_ = [
     './_base_/models/segfanet_real.py', './_base_/datasets/real_mixed.py',
     './_base_/default_runtime.py', './_base_/schedules/schedule_demo.py'
 ]
-custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 # Fusion loss: run P (_base_/models/segfanet_real.py).
 model = dict(decode_head=dict(num_classes=2))
 max_iters = 1000

@@ -4,5 +4,4 @@ _base_ = [
     './_base_/models/segfanet.py', './_base_/datasets/whu.py',
     './_base_/default_runtime.py', './_base_/schedules/schedule_80k.py'
 ]
-custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 model = dict(decode_head=dict(num_classes=8))

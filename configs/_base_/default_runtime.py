@@ -1,5 +1,8 @@
 default_scope = 'mmseg'
 custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
+# mmengine's Runner with atomic checkpoint files, a --resume that survives a
+# broken last_checkpoint, and torchrun on CPU (segfanet_mm/engine/runner)
+runner_type = 'SegFANetRunner'
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

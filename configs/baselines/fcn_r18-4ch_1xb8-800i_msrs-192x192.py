@@ -7,7 +7,6 @@ _base_ = [
     '../_base_/models/fcn_r18_4ch.py', '../_base_/datasets/msrs_seg.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_800i.py'
 ]
-custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 model = dict(decode_head=dict(num_classes=9))
 val_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU'])]
 test_evaluator = val_evaluator

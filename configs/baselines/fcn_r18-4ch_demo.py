@@ -2,5 +2,4 @@ _base_ = [
     '../_base_/models/fcn_r18_4ch.py', '../_base_/datasets/demo.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_demo.py'
 ]
-custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 model = dict(decode_head=dict(num_classes=3))

@@ -8,7 +8,6 @@ _base_ = [
     '../_base_/models/segfanet_real.py', '../_base_/datasets/msrs_seg.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_800i.py'
 ]
-custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 # Chosen on msrs_seg/val (docs/results.md, "MSRS", how the recipe was
 # chosen), on top of the real-data recipe's fusion loss (run P):
 # * the fusion head corrects the pixel-wise maximum of the sources instead of

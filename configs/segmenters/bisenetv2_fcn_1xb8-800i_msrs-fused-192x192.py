@@ -26,7 +26,6 @@ _base_ = [
     '../_base_/models/bisenetv2.py', '../_base_/datasets/msrs_fused.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_800i.py'
 ]
-custom_imports = dict(imports=['segfanet_mm'], allow_failed_imports=False)
 crop_size = (192, 192)
 # training batches: crops padded to crop_size (as mmseg's configs do)
 model = dict(data_preprocessor=dict(size=crop_size))

@@ -2,8 +2,8 @@
 # reconstruction of Qiu, Zhao & Wang, CJIF 2025; see docs/model.md).
 # ~0.33 M parameters; trains on CPU. Inputs must be in [0, 1] (mean 0,
 # std 255): the fusion loss and the fused image work on raw intensities.
-# (custom_imports lives in the top-level configs: mmengine refuses a key that
-# two _base_ files both define, and default_runtime.py defines it too.)
+# (custom_imports is set once, in default_runtime.py, which every top-level
+# config inherits.)
 norm_cfg = dict(type='BN', requires_grad=True)  # SyncBN needs GPUs
 widths = (16, 32, 48, 64)
 data_preprocessor = dict(
