@@ -21,9 +21,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import segfanet_mm  # noqa: E402,F401  (patches mmseg before it is used)
 from mmengine.config import DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 
-from segfanet_mm.apis import load_config  # noqa: E402
+from segfanet_mm.apis import build_runner, load_config  # noqa: E402
 from segfanet_mm.utils.checkpoint_checks import (  # noqa: E402
     CheckpointMismatchError, NonFiniteWeightsError)
 
@@ -82,7 +81,7 @@ def main() -> None:
     if out_dir:
         cfg.custom_hooks.append(
             dict(type='SaveFusionResultsHook', out_dir=out_dir))
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     try:
         runner.test()
     except (CheckpointMismatchError, NonFiniteWeightsError) as err:

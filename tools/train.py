@@ -13,11 +13,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import segfanet_mm  # noqa: E402,F401  (patches mmseg before it is used)
 from mmengine.config import DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-from mmseg.registry import RUNNERS  # noqa: E402
 
-from segfanet_mm.apis import (enable_amp, enable_speed_options,  # noqa: E402
-                              load_config)
+from segfanet_mm.apis import (build_runner, enable_amp,  # noqa: E402
+                              enable_speed_options, load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -69,8 +67,7 @@ def main() -> None:
         enable_amp(cfg, args.amp_dtype)
     enable_speed_options(cfg, args.channels_last, args.compile)
     cfg.resume = args.resume
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
-        else RUNNERS.build(cfg)
+    runner = build_runner(cfg)
     runner.train()
 
 

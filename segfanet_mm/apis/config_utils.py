@@ -6,6 +6,8 @@ from typing import Any, Optional
 import torch
 from mmengine.config import Config
 from mmengine.logging import print_log
+from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
 
 
 def load_config(path: str,
@@ -94,3 +96,12 @@ def enable_speed_options(cfg: Config, channels_last: bool = False,
         cfg.custom_hooks = hooks
     if compile_model:
         cfg.compile = cfg.get('compile') or True
+
+
+def build_runner(cfg: Config) -> Runner:
+    """The config's ``runner_type`` (``SegFANetRunner`` in
+    ``_base_/default_runtime.py``), or mmengine's Runner when it has none:
+    what mmseg's ``tools/train.py`` builds."""
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)

@@ -107,23 +107,51 @@ def _torch_load(source: Union[str, io.IOBase],
             f'(torch said: {str(err).splitlines()[0]})') from None
 
 
+def _download_once(url: str, model_dir: Optional[str]) -> str:
+    """The cached copy of ``url`` in ``model_dir`` (default: torch hub's
+    ``checkpoints`` folder), downloaded first if missing; torch writes it to
+    a temporary file and renames it, so a cached file is always complete."""
+    from urllib.parse import urlparse
+
+    from torch.hub import download_url_to_file, get_dir
+    model_dir = model_dir or osp.join(get_dir(), 'checkpoints')
+    os.makedirs(model_dir, exist_ok=True)
+    cached = osp.join(model_dir, osp.basename(urlparse(url).path))
+    if not osp.isfile(cached):
+        download_url_to_file(url, cached, progress=False)
+    return cached
+
+
+def load_from_local(filename: str, map_location=None) -> Any:
+    """mmengine's local checkpoint scheme, through :func:`safe_torch_load`."""
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    return safe_torch_load(filename, map_location)
+
+
+def load_from_http(filename: str, map_location=None,
+                   model_dir: Optional[str] = None) -> Any:
+    """mmengine's HTTP(S) scheme, through :func:`safe_torch_load`: rank 0
+    downloads into the cache (``model_dir``) while the other ranks wait, then
+    every rank loads the cached file, as mmengine does."""
+    from mmengine.dist import barrier, get_dist_info
+    rank, world_size = get_dist_info()
+    if rank == 0:
+        cached = _download_once(filename, model_dir)
+    if world_size > 1:
+        barrier()
+        if rank > 0:
+            cached = _download_once(filename, model_dir)
+    return safe_torch_load(cached, map_location, name=filename)
+
+
 def register_safe_checkpoint_loaders() -> None:
-    """Route mmengine's local and HTTP checkpoint schemes through
-    :func:`safe_torch_load` (mmengine's own extension point)."""
-    from mmengine.fileio import FileClient
+    """Route mmengine's local and HTTP(S) checkpoint schemes through
+    :func:`safe_torch_load` (``CheckpointLoader.register_scheme``, mmengine's
+    own extension point)."""
     from mmengine.runner.checkpoint import CheckpointLoader
-
-    @CheckpointLoader.register_scheme(prefixes='', force=True)
-    def load_from_local(filename: str, map_location=None) -> Any:
-        filename = osp.expanduser(filename)
-        if not osp.isfile(filename):
-            raise FileNotFoundError(f'{filename} can not be found.')
-        return safe_torch_load(filename, map_location)
-
-    @CheckpointLoader.register_scheme(
-        prefixes=('http://', 'https://'), force=True)
-    def load_from_http(filename: str, map_location=None,
-                       model_dir=None) -> Any:
-        file_client = FileClient.infer_client(uri=filename)
-        buffer = io.BytesIO(file_client.get(filename))
-        return safe_torch_load(buffer, map_location, name=filename)
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_from_local, force=True)
+    CheckpointLoader.register_scheme(
+        prefixes=('http://', 'https://'), loader=load_from_http, force=True)

@@ -45,6 +45,19 @@ def _missing_op(name: str) -> type:
     return type(name, (), {'__new__': _fail, '__doc__': _fail.__doc__})
 
 
+def _stub_on_lookup(module: types.ModuleType) -> None:
+    """Make every unknown public name of ``module`` a :func:`_missing_op`."""
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith('__'):
+            raise AttributeError(name)
+        stub = _missing_op(name)
+        setattr(module, name, stub)
+        return stub
+
+    module.__getattr__ = __getattr__
+
+
 def install_mmcv_ops_placeholder() -> bool:
     """Register the placeholder ``mmcv.ops`` when compiled ops are absent.
 
@@ -66,17 +79,16 @@ def install_mmcv_ops_placeholder() -> bool:
     ops.__path__ = [ops_dir]
     ops.__file__ = osp.join(ops_dir, '__init__.py')
     ops.__segfanet_placeholder__ = True
-
-    def __getattr__(name: str) -> Any:
-        if name.startswith('__'):
-            raise AttributeError(name)
-        stub = _missing_op(name)
-        setattr(ops, name, stub)
-        return stub
-
-    ops.__getattr__ = __getattr__
+    _stub_on_lookup(ops)
     sys.modules['mmcv.ops'] = ops
     mmcv.ops = ops
     from mmcv.ops.point_sample import point_sample  # pure PyTorch
     ops.point_sample = point_sample
+    # mmcv.cnn.bricks.transformer (imported by mmseg) imports this op at
+    # module level and, when its compiled module fails to load, warns on
+    # every start; the placeholder module imports quietly instead.
+    attention = types.ModuleType('mmcv.ops.multi_scale_deform_attn')
+    _stub_on_lookup(attention)
+    sys.modules[attention.__name__] = attention
+    ops.multi_scale_deform_attn = attention
     return True

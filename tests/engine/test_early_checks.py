@@ -3,9 +3,8 @@ config key or file (PreflightCheckHook, registered in default_runtime.py)."""
 import cv2
 import numpy as np
 import pytest
-from mmengine.runner import Runner
 
-from segfanet_mm.apis import load_config
+from segfanet_mm.apis import build_runner, load_config
 from segfanet_mm.engine.hooks import PreflightError
 
 CONFIG = 'configs/segfanet_demo.py'
@@ -19,7 +18,7 @@ FAST['train_cfg.max_iters'] = 2  # bounds a run the checks fail to stop
 
 def runner_for(tmp_path, options):
     cfg = load_config(CONFIG, dict(FAST, **options), str(tmp_path / 'work'))
-    return Runner.from_cfg(cfg)
+    return build_runner(cfg)
 
 
 def assert_stops_before_training(runner, match):

@@ -57,11 +57,11 @@ import segfanet_mm  # noqa: E402,F401
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.hooks import Hook, IterTimerHook  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 from mmseg.structures import SegDataSample  # noqa: E402
 from torch import nn  # noqa: E402
 
-from segfanet_mm.apis import ClassicalFusion, init_fusion_model  # noqa: E402
+from segfanet_mm.apis import (ClassicalFusion, build_runner,  # noqa: E402
+                              init_fusion_model)
 from segfanet_mm.apis.inference import slide_test_cfg  # noqa: E402
 
 DEFAULT_SIZES = ['240x320', '480x640', '960x1280', '1920x2560', '2880x3840']
@@ -301,7 +301,7 @@ def benchmark_training(args) -> None:
     if args.amp:
         from segfanet_mm.apis import enable_amp
         enable_amp(cfg)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     model = runner.model
 
     def plain_step(batch: dict) -> None:
