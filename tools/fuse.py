@@ -47,7 +47,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn,  # noqa: E402
 
 from segfanet_mm.apis import (fuse_pair, fuse_pair_classical,  # noqa: E402
                               init_fusion_model)
-from segfanet_mm.apis.classical_fusion import RULES  # noqa: E402
+from segfanet_mm.models.classical_fusion import RULES  # noqa: E402
 from segfanet_mm.datasets import DatasetLayoutError  # noqa: E402
 from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
 from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402

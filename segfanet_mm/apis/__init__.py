@@ -1,11 +1,11 @@
-from .classical_fusion import ClassicalFusion, fuse_pair_classical
+from .classical_fusion import fuse_pair_classical
 from .config_utils import (build_runner, enable_amp, enable_speed_options,
                            load_config)
 from .inference import (FusionResult, fuse_pair, init_fusion_model,
                         result_from_sample, stack_pair, to_uint8_image)
 
 __all__ = [
-    'ClassicalFusion', 'fuse_pair_classical', 'build_runner', 'enable_amp',
+    'fuse_pair_classical', 'build_runner', 'enable_amp',
     'enable_speed_options', 'load_config', 'FusionResult', 'fuse_pair',
     'init_fusion_model', 'result_from_sample', 'stack_pair', 'to_uint8_image'
 ]

@@ -22,6 +22,7 @@ from ..datasets.transforms.image_io import (ImageReadError, load_infrared,
                                             load_visible, to_infrared,
                                             to_visible)
 from ..utils.checkpoint_checks import check_state_dict_fits, state_dict_of
+from ..utils.uint8_image import to_uint8_image
 
 ImageLike = Union[str, Path, np.ndarray]
 
@@ -40,13 +41,6 @@ class FusionResult:
     fused: np.ndarray
     fused_rgb: np.ndarray
     seg: Optional[np.ndarray]
-
-
-def to_uint8_image(data: torch.Tensor) -> np.ndarray:
-    """(C, H, W) float in [0, 1] -> H x W (x C) uint8, rounded."""
-    arr = data.detach().float().clamp(0, 1).mul(255).round().byte().cpu()
-    arr = arr.numpy()
-    return arr[0] if arr.shape[0] == 1 else arr.transpose(1, 2, 0)
 
 
 def result_from_sample(sample: SegDataSample) -> FusionResult:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from segfanet_mm.apis import ClassicalFusion, fuse_pair_classical
+from segfanet_mm.apis import fuse_pair_classical
 from segfanet_mm.utils.colour import luminance
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,15 +42,6 @@ def test_rule_on_luminance_with_visible_colour(rule, expect):
     assert inside.mean() > 0.3
     assert np.abs(ycrcb[..., 0] - result.fused)[inside].max() <= 2
     assert np.abs(ycrcb[..., 1:] - vis_crcb)[inside].max() <= 2
-
-
-def test_batched_module_matches_and_rejects_unknown_rule():
-    x = torch.rand(2, 4, 8, 9)
-    y = ClassicalFusion('max').fuse_luminance(x)
-    assert torch.equal(y, torch.maximum(x[:, 3:], luminance(x[:, :3])))
-    assert ClassicalFusion('mean')(x).shape == (2, 3, 8, 9)
-    with pytest.raises(ValueError, match='unknown fusion rule'):
-        ClassicalFusion('median')
 
 
 def test_fuse_cli_rule(tmp_path):

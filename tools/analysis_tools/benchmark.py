@@ -60,9 +60,9 @@ from mmengine.hooks import Hook, IterTimerHook  # noqa: E402
 from mmseg.structures import SegDataSample  # noqa: E402
 from torch import nn  # noqa: E402
 
-from segfanet_mm.apis import (ClassicalFusion, build_runner,  # noqa: E402
-                              init_fusion_model)
+from segfanet_mm.apis import build_runner, init_fusion_model  # noqa: E402
 from segfanet_mm.apis.inference import slide_test_cfg  # noqa: E402
+from segfanet_mm.models import ClassicalFusion  # noqa: E402
 
 DEFAULT_SIZES = ['240x320', '480x640', '960x1280', '1920x2560', '2880x3840']
 

@@ -5,7 +5,7 @@ from typing import Optional, Sequence
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
-from ...apis.inference import to_uint8_image
+from ...utils.uint8_image import to_uint8_image
 from ...datasets.transforms.image_io import image_stem
 from ...visualization import make_panel
 

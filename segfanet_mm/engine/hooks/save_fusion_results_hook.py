@@ -9,7 +9,7 @@ import torch
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
-from ...apis.inference import to_uint8_image
+from ...utils.uint8_image import to_uint8_image
 from ...datasets.transforms.image_io import image_stem
 from ...utils.atomic_io import atomic_imwrite
 from ...utils.output_guard import (check_output_file, check_output_folder,
