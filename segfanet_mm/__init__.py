@@ -11,4 +11,6 @@ from .utils.compat import apply_patches
 apply_patches()
 
 from . import datasets, engine, evaluation, models, visualization  # noqa
-from .version import __version__  # noqa: E402,F401
+from .version import __version__  # noqa: E402
+
+__all__ = ['__version__']

@@ -1,3 +1,13 @@
-from .hooks import *  # noqa: F401,F403
-from .optimizers import *  # noqa: F401,F403
-from .runner import *  # noqa: F401,F403
+from .hooks import (ChannelsLastHook, FusionVisualizationHook,
+                    NonFiniteLossError, NonFiniteLossHook, PreflightCheckHook,
+                    PreflightError, RNGStateHook, SaveFusionResultsHook,
+                    StrictLoadHook)
+from .optimizers import CPUBF16OptimWrapper
+from .runner import SegFANetRunner, find_latest_checkpoint
+
+__all__ = [
+    'ChannelsLastHook', 'FusionVisualizationHook', 'NonFiniteLossError',
+    'NonFiniteLossHook', 'PreflightCheckHook', 'PreflightError',
+    'RNGStateHook', 'SaveFusionResultsHook', 'StrictLoadHook',
+    'CPUBF16OptimWrapper', 'SegFANetRunner', 'find_latest_checkpoint'
+]

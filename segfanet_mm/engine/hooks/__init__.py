@@ -7,6 +7,7 @@ from .save_fusion_results_hook import SaveFusionResultsHook
 from .strict_load_hook import StrictLoadHook
 
 __all__ = [
-    'ChannelsLastHook',     'FusionVisualizationHook', 'NonFiniteLossError', 'NonFiniteLossHook',
-    'PreflightCheckHook', 'PreflightError', 'RNGStateHook', 'SaveFusionResultsHook', 'StrictLoadHook'
+    'ChannelsLastHook', 'FusionVisualizationHook', 'NonFiniteLossError',
+    'NonFiniteLossHook', 'PreflightCheckHook', 'PreflightError',
+    'RNGStateHook', 'SaveFusionResultsHook', 'StrictLoadHook'
 ]
