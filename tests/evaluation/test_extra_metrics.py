@@ -30,6 +30,8 @@ MATCHED = {
     'PSNR_VIFB': ('VIFB_PSNR', 1e-8, {}),
     'NMI': ('NMI_Hossny', 1e-8, {}),
     'Qncie': ('Qncie', 1e-8, {}),
+    # float32 FFTs (the toolbox: float64)
+    'Qp': ('Qp', 2e-5, {}),
     'Qsf': ('Qsf', 1e-8, {}),
     'Qw': ('Qw_Piella', 1e-5, {}),
     'Qcb': ('VIFB_Qcb', 1e-8, {}),
@@ -237,6 +239,17 @@ def test_qg_is_one_only_for_a_perfect_edge_copy(sources):
     assert values(a, a, a, ['Qg'])['Qg'] == pytest.approx(top, rel=1e-6)
     blurred = torch.from_numpy(cv2.blur(a.numpy(), (5, 5)))
     assert values(blurred, a, a, ['Qg'])['Qg'] < top - 0.05
+
+
+def test_qp_rewards_keeping_the_sources_phase_structure(sources):
+    """Qp is near 1 for F = A = B (not 1: the toolbox masks the sources'
+    feature maps but not F's) and drops when F blurs the features away."""
+    a, b = sources
+    same = values(a, a, a, ['Qp'])['Qp']
+    assert 0.95 < same <= 1.0
+    f = ((a.int() + b.int()) // 2).to(torch.uint8)
+    blurred = torch.from_numpy(cv2.GaussianBlur(f.numpy(), (9, 9), 3))
+    assert values(blurred, a, b, ['Qp'])['Qp'] < values(f, a, b, ['Qp'])['Qp']
 
 
 def test_mef_ssim_ignores_brightness_but_not_structure():

@@ -18,6 +18,7 @@ from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
 from .multiscale_ssim import mef_ssim, ms_ssim_per_source
 from .petrovic import nabf, qg
+from .phase_congruency import qp
 from .ssim import reduce_sources
 from .structural import q0, qc, qw, qy
 
@@ -29,6 +30,7 @@ EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
     ('PSNR_VIFB', lambda f, a, b, c: vifb_psnr(f, a, b)),
     ('NMI', lambda f, a, b, c: nmi(f, a, b)),
     ('Qncie', lambda f, a, b, c: qncie(f, a, b)),
+    ('Qp', lambda f, a, b, c: qp(f, a, b)),
     ('Qsf', lambda f, a, b, c: qsf(f, a, b)),
     ('Q0', lambda f, a, b, c: q0(f, a, b)),
     ('Qw', lambda f, a, b, c: qw(f, a, b)),

@@ -53,6 +53,8 @@ NAN_CASES: Dict[str, str] = {
     'NMI': 'a constant non-zero image (no grey-level range to stretch), '
            'or a source and F both constant (0/0)',
     'Qncie': 'a constant non-zero image (no grey-level range to stretch)',
+    'Qp': 'F constant (its phase-congruency moments are 0/0), or no '
+          'source feature (phase congruency > 0.1 nowhere: 0/0)',
     'Qsf': 'both sources constant (reference SF is 0)',
     'Q0': 'image smaller than 11x11 px',
     'Qw': 'image smaller than 11x11 px',
