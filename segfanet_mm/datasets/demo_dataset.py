@@ -15,6 +15,7 @@ class DemoIVFDataset(IVFDataset):
     """
 
     METAINFO = dict(classes=DEMO_CLASSES, palette=DEMO_PALETTE)
+    classes_name_stored_labels = False
 
     def __init__(self, data_root: str = 'data/demo', seed: int = 0,
                  **kwargs) -> None:

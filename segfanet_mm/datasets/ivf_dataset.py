@@ -82,6 +82,11 @@ class IVFDataset(BaseSegDataset):
 
     METAINFO = dict(
         classes=('background', 'target'), palette=[[0, 0, 0], [255, 64, 0]])
+    #: Whether classes given in the config name the label indices as stored
+    #: (no remapping; a random palette when none matches): the generic data
+    #: set. Data sets with fixed classes set it False and keep mmseg's
+    #: subset remapping and palette checks.
+    classes_name_stored_labels: bool = True
 
     def __init__(self,
                  data_prefix: Optional[dict] = None,
@@ -101,18 +106,17 @@ class IVFDataset(BaseSegDataset):
 
     @classmethod
     def get_label_map(cls, new_classes: Optional[Sequence] = None):
-        """Classes given to the generic ``IVFDataset`` name the label indices
-        as stored (no remapping); data-set subclasses with fixed classes keep
-        mmseg's subset remapping."""
-        if cls is IVFDataset:
+        """No remapping when config classes name the stored label indices
+        (``classes_name_stored_labels``); else mmseg's subset remapping."""
+        if cls.classes_name_stored_labels:
             return None
         return super().get_label_map(new_classes)
 
     def _update_palette(self) -> list:
-        """A generic ``IVFDataset`` given classes but no matching palette gets
-        mmseg's fixed-seed random palette instead of an error."""
+        """Config classes that name stored labels but come without a matching
+        palette get mmseg's fixed-seed random palette instead of an error."""
         classes = self._metainfo.get('classes', [])
-        if type(self) is IVFDataset and len(self._metainfo.get(
+        if self.classes_name_stored_labels and len(self._metainfo.get(
                 'palette', [])) != len(classes):
             self._metainfo['palette'] = []
         return super()._update_palette()

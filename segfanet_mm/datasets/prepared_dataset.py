@@ -16,6 +16,7 @@ class PreparedIVFDataset(IVFDataset):
     """
 
     PREPARE_COMMAND = ''
+    classes_name_stored_labels = False  # fixed classes, as in mmseg
 
     def load_data_list(self) -> List[dict]:
         missing = [

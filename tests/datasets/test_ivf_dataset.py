@@ -123,3 +123,20 @@ def test_demo_scenes_make_targets_warm_and_night_dark():
         assert ir[target].mean() > ir[~target].mean() + 80
         vis_mean = scene['vis'].mean()
         assert (vis_mean < 40) if scene['night'] else (vis_mean > 60)
+
+
+def test_config_classes_name_stored_labels_in_subclasses_too(pair_folder):
+    """The generic rule (no remapping, a palette made up when none fits)
+    follows the class attribute, not the class identity: a user's subclass
+    behaves like IVFDataset; data sets with fixed classes remap as mmseg."""
+
+    class MyPairs(IVFDataset):
+        pass
+
+    classes = ('c', 'a')  # a subset, in another order
+    for cls in (IVFDataset, MyPairs):
+        assert cls.get_label_map(classes) is None
+        ds = cls(data_root=pair_folder, pipeline=PIPELINE,
+                 metainfo=dict(classes=classes))
+        assert len(ds.metainfo['palette']) == 2
+    assert DemoIVFDataset.get_label_map(('background', 'person')) is not None
