@@ -19,11 +19,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ...utils.petrovic_constants import D_A, D_G, K_A, K_G, T_A, T_G
 from ._filters import row_blocks
 from ._utils import as_triple, sum64
 
-T_G, K_G, D_G = 0.9994, -15.0, 0.5
-T_A, K_A, D_A = 0.9879, -22.0, 0.8
 EQUAL_RULES = ('gF', 'one')
 
 

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from kornia.filters import get_sobel_kernel2d
 from torch import Tensor
 
-from segfanet_mm.evaluation.functional.qabf import D_A, D_G, K_A, K_G, T_A, T_G
+from ...utils.petrovic_constants import D_A, D_G, K_A, K_G, T_A, T_G
 
 
 def _strength_orientation(x: Tensor, eps: float) -> Tuple[Tensor, Tensor]:
