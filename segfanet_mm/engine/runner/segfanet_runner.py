@@ -103,8 +103,10 @@ class SegFANetRunner(Runner):
                 self.logger.info(f'--resume: no checkpoint in '
                                  f'{self.work_dir}; training from scratch')
                 self._resume = False
-            else:
-                self._load_from = latest  # mmengine resumes from it
+            else:  # mmengine resumes from an explicit load_from
+                self.logger.info(
+                    f'Auto resumed from the latest checkpoint {latest}.')
+                self._load_from = latest
         super().load_or_resume()
 
     @master_only  # as mmengine's: rank 0 writes
