@@ -100,6 +100,31 @@ def test_nabf_tang_call_order_reproduces_tangs_script():
             float(row['Nabf_TangCallOrder']), rel=1e-6), row['image']
 
 
+FMI_CSV = FIXTURE / 'extra' / 'fmi_crops.csv'
+
+
+def fmi_rows():
+    if not FMI_CSV.is_file():
+        return []
+    with open(FMI_CSV, newline='') as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.skipif(not FMI_CSV.is_file(), reason=f'no {FMI_CSV}')
+@pytest.mark.parametrize('name', ['FMI_pixel', 'FMI_dct'])
+def test_fmi_matches_haghighats_code_on_the_crops(name):
+    """The reference ran Haghighat's fmi.m (Tang's copy) on a fixed 32x32
+    crop (rows 121:152, cols 201:232, 1-based) and on the 8x8 case; the
+    window statistics here run in float32 (the toolbox: float64)."""
+    for row in fmi_rows():
+        f, a, b = fixture_triple(row)
+        if row['image'] != 'synthetic':
+            f, a, b = (t[120:152, 200:232] for t in (f, a, b))
+        v = compute_fusion_metrics(f, a, b, metrics=[name])[name]
+        assert float(v[0]) == pytest.approx(float(row[name]), rel=2e-6), \
+            row['image']
+
+
 def smooth_image(seed, h=64, w=80):
     rng = np.random.default_rng(seed)
     coarse = rng.uniform(0, 255, (h // 8 + 2, w // 8 + 2))
@@ -250,6 +275,22 @@ def test_qp_rewards_keeping_the_sources_phase_structure(sources):
     f = ((a.int() + b.int()) // 2).to(torch.uint8)
     blurred = torch.from_numpy(cv2.GaussianBlur(f.numpy(), (9, 9), 3))
     assert values(blurred, a, b, ['Qp'])['Qp'] < values(f, a, b, ['Qp'])['Qp']
+
+
+def test_fmi_is_one_for_a_copy_and_falls_with_noise(sources):
+    """Every window of F = A = B is identical in source and F (score 1);
+    noise added to F lowers all three feature variants."""
+    a, b = sources
+    names = ['FMI_pixel', 'FMI_dct', 'FMI_w']
+    for k, v in values(a, a, a, names).items():
+        assert v == pytest.approx(1.0, abs=1e-12), k
+    f = ((a.int() + b.int()) // 2).to(torch.uint8)
+    g = torch.Generator().manual_seed(5)
+    noisy = (f.int() + torch.randint(-30, 31, f.shape, generator=g)).clamp(
+        0, 255).to(torch.uint8)
+    clean, worse = values(f, a, b, names), values(noisy, a, b, names)
+    for k in names:
+        assert 0 < worse[k] < clean[k] < 1, k
 
 
 def test_mef_ssim_ignores_brightness_but_not_structure():

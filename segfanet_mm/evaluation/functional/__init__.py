@@ -10,6 +10,7 @@ from .entropy import (entropy, fusion_entropy_mi, fusion_joint_histograms,
                       histogram, joint_histogram, mutual_information)
 from .error import mse, psnr, vifb_psnr, vifb_rmse
 from .extra_metrics import EXTRA_METRIC_NAMES
+from .feature_mi import fmi
 from .fusion_metrics import (ALL_METRIC_NAMES, METRIC_NAMES, FusionConvention,
                              compute_fusion_metrics)
 from .gradient import average_gradient, edge_intensity, qsf, spatial_frequency
@@ -18,6 +19,7 @@ from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
 from .multiscale_ssim import mef_ssim, ms_ssim_per_source
 from .petrovic import nabf, qg
+from .phase_congruency import phase_congruency, qp
 from .qabf import qabf
 from .ssim import fusion_ssim, ssim
 from .structural import q0, qc, qw, qy
@@ -33,5 +35,6 @@ __all__ = [
     'scd', 'second_moment_metrics', 'mse', 'psnr', 'ssim', 'fusion_ssim',
     'vif', 'fusion_vif', 'qabf', 'cross_entropy', 'edge_intensity',
     'vifb_rmse', 'vifb_psnr', 'nmi', 'qncie', 'qsf', 'q0', 'qw', 'qc', 'qy', 'qcb', 'qcv',
-    'nabf', 'qg', 'mef_ssim', 'ms_ssim_per_source'
+    'nabf', 'qg', 'mef_ssim', 'ms_ssim_per_source', 'qp', 'phase_congruency',
+    'fmi'
 ]

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import Callable, Dict
 
 from .error import vifb_psnr, vifb_rmse
+from .feature_mi import fmi
 from .gradient import edge_intensity, qsf
 from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
@@ -40,6 +41,9 @@ EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
     ('Qcv', lambda f, a, b, c: qcv(f, a, b)),
     ('Nabf', lambda f, a, b, c: nabf(f, a, b, c.nabf_call_order)),
     ('Qg', lambda f, a, b, c: qg(f, a, b)),
+    ('FMI_pixel', lambda f, a, b, c: fmi(f, a, b, 'none')),
+    ('FMI_dct', lambda f, a, b, c: fmi(f, a, b, 'dct')),
+    ('FMI_w', lambda f, a, b, c: fmi(f, a, b, 'wavelet')),
     ('MEF_SSIM', lambda f, a, b, c: mef_ssim(f, a, b)),
     ('MS_SSIM', lambda f, a, b, c: reduce_sources(
         ms_ssim_per_source(f, a, b), c.pair_reduction)),

@@ -65,6 +65,9 @@ NAN_CASES: Dict[str, str] = {
     'Qcb': 'a pixel where a source and F have no local contrast (0/0), '
            'e.g. constant images',
     'Qcv': 'neither source has an edge (both constant)',
+    'FMI_pixel': 'image smaller than 3x3 px',
+    'FMI_dct': 'image smaller than 3x3 px',
+    'FMI_w': 'image smaller than 3x3 px',
     'MEF_SSIM': 'image side under 44 px (three scales of an 11x11 window)',
     'MS_SSIM': 'image side under 176 px (five scales of an 11x11 window), '
                'or a negative mean contrast-structure term at some scale',
