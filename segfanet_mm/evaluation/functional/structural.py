@@ -16,11 +16,20 @@ where both sources, or F, are flat). The toolbox lets that NaN make the
 whole metric NaN; here such windows weigh both sources equally (weight ½,
 ``undefined='half'``, the default), and ``undefined='nan'`` reproduces the
 toolbox. Piella's Q0/Qw add ½ to both variances there, as Liu's code does.
+
+**Flat windows.** In a window where an image is constant its variance and
+its covariances are exactly 0, but ``E[x²] − E[x]²`` evaluates to rounding
+noise (~1e-12 for 8-bit values). With C1 = C2 = 2e-16 (Qc, Qy) that noise
+makes the SSIM term of two flat windows an arbitrary ratio, and in Q0/Qw
+it decides λ where both sources are flat (Liu's ½ rule only catches exact
+zeros). Those statistics are set to their exact value 0 here; the toolbox
+keeps its own noise (``docs/metrics.md``).
 """
 import functools
 
 import kornia
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 
 from ._filters import shifted_filter
@@ -32,9 +41,20 @@ UNDEFINED_RULES = ('half', 'nan')
 @functools.lru_cache(maxsize=8)
 def _gaussian(size: int, sigma: float, device: str) -> Tensor:
     """Normalised 1-D Gaussian (float64); its outer product is MATLAB's
-    ``fspecial('gaussian', size, sigma)``."""
-    k = kornia.filters.get_gaussian_kernel1d(size, sigma)
-    return k.reshape(-1).to(device=device, dtype=torch.float64)
+    ``fspecial('gaussian', size, sigma)``. Built and normalised in float64:
+    a float32 kernel sums to 1 only within ~1e-8, which shifts
+    ``E[x²] - E[x]²`` by ~1e-8·E[x]² (~4e-4 on bright 8-bit windows)."""
+    k = kornia.filters.get_gaussian_kernel1d(size, sigma,
+                                             dtype=torch.float64)
+    return k.reshape(-1).to(device=device)
+
+
+def flat_windows(x: Tensor, size: int) -> Tensor:
+    """True where every value of the 'valid' size x size window is equal
+    (exact: the window's maximum equals its minimum)."""
+    hi = F.max_pool2d(F.max_pool2d(x, (size, 1), 1), (1, size), 1)
+    lo = F.max_pool2d(F.max_pool2d(-x, (size, 1), 1), (1, size), 1)
+    return hi == -lo
 
 
 def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
@@ -43,6 +63,8 @@ def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
     .. math::
         \mu_x = w * x,\quad \sigma_x^2 = w * x^2 - \mu_x^2,\quad
         \sigma_{xy} = w * (xy) - \mu_x\mu_y
+
+    with σ² and σ_xy exactly 0 in windows where x (or y) is flat.
 
     Args:
         x, y: (B, C, H, W) tensors (broadcast along C allowed: same shape
@@ -56,8 +78,12 @@ def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
     k = _gaussian(size, sigma, str(x.device))
     m = shifted_filter(torch.cat([x, y, x * x, y * y, x * y], 1), k)
     mu_x, mu_y, xx, yy, xy = m.split(c, 1)
-    return (mu_x, mu_y, xx - mu_x * mu_x, yy - mu_y * mu_y,
-            xy - mu_x * mu_y)
+    flat = flat_windows(torch.cat([x, y], 1), size)
+    flat_x, flat_y = flat.split(c, 1)
+    var_x = torch.where(flat_x, 0.0, xx - mu_x * mu_x)
+    var_y = torch.where(flat_y, 0.0, yy - mu_y * mu_y)
+    cov = torch.where(flat_x | flat_y, 0.0, xy - mu_x * mu_y)
+    return mu_x, mu_y, var_x, var_y, cov
 
 
 def ssim_map(stats, c1: float, c2: float) -> Tensor:
