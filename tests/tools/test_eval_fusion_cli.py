@@ -206,9 +206,73 @@ def test_cli_all_metrics_csv_columns_are_the_metric_names(cli, folders,
     with open(out_csv, newline='') as fh:
         header = next(csv.reader(fh))
     assert header == ['img_name', *ALL_METRIC_NAMES]
+    # issue 21's names, spelled as the issue spells them
+    issue = ['CE', 'EI', 'RMSE_VIFB', 'PSNR_VIFB', 'Qcb', 'Qcv', 'NMI',
+             'Qncie', 'Qp', 'Qsf', 'Q0', 'Qw', 'Qg', 'Nabf', 'FMI_pixel',
+             'FMI_dct', 'FMI_w', 'MEF_SSIM', 'MS_SSIM', 'Qc', 'Qy']
+    assert set(header) == {'img_name', *NAMES, *issue}
 
 
-@pytest.mark.parametrize('bad', ['folder', 'parent_is_file', 'metric'])
+def test_cli_nabf_call_order_switch(cli, folders, tmp_path, capsys):
+    """--nabf-call-order tang gives Tang's script's Nabf (IR as F)."""
+    from segfanet_mm.evaluation import compute_fusion_metrics, rgb_to_grey
+    out_csv = tmp_path / 'nabf.csv'
+    rc = cli.main(['--fused', str(folders['fused']), '--ir',
+                   str(folders['ir']), '--vis', str(folders['vis']),
+                   '--csv', str(out_csv), '--metrics', 'Nabf',
+                   '--nabf-call-order', 'tang', '--no-progress'])
+    assert rc == 0
+    assert "nabf_call_order='tang'" in capsys.readouterr().out
+
+    def grey(p):
+        rgb = cv2.cvtColor(cv2.imread(str(p), cv2.IMREAD_COLOR),
+                           cv2.COLOR_BGR2RGB)
+        return rgb_to_grey(torch.from_numpy(rgb).permute(2, 0, 1))
+
+    f, a, b = (grey(folders[k] / 'a.png') for k in ('fused', 'ir', 'vis'))
+    ref = compute_fusion_metrics(f, a, b, {'nabf_call_order': 'tang'},
+                                 ['Nabf'])['Nabf']
+    assert float(read_csv(out_csv)['a']['Nabf']) == pytest.approx(
+        float(ref[0]), rel=1e-6)
+
+
+def test_cli_ir_range_maps_deep_infrared_like_fuse(cli, tmp_path):
+    """--ir-range LOW HIGH reads 16-bit infrared as tools/fuse.py does
+    with the same range: LOW..HIGH -> 0..255 for every image."""
+    from segfanet_mm.datasets.transforms.image_io import load_infrared
+    dirs = {k: tmp_path / k for k in ('fused', 'ir', 'vis')}
+    for d in dirs.values():
+        d.mkdir()
+    h, w = 48, 64
+    deep = (image(h, w, 3, 1)[..., 0].astype(np.uint16) * 40 + 1000)
+    cv2.imwrite(str(dirs['ir'] / 'a.png'), deep)
+    cv2.imwrite(str(dirs['vis'] / 'a.png'), image(h, w, 6, 3))
+    cv2.imwrite(str(dirs['fused'] / 'a.png'), image(h, w, 1, 1))
+    out = {}
+    for name, extra in (('auto', []), ('fixed', ['--ir-range', '0', '20000'])):
+        out_csv = tmp_path / f'{name}.csv'
+        assert cli.main(['--fused', str(dirs['fused']), '--ir',
+                         str(dirs['ir']), '--vis', str(dirs['vis']), '--csv',
+                         str(out_csv), '--metrics', 'EN', 'MI',
+                         '--no-progress', *extra]) == 0
+        out[name] = read_csv(out_csv)['a']
+    from segfanet_mm.evaluation import compute_fusion_metrics
+    ir = torch.from_numpy(load_infrared(str(dirs['ir'] / 'a.png'),
+                                        ir_range=(0, 20000)))
+    vis = cv2.cvtColor(cv2.imread(str(dirs['vis'] / 'a.png')),
+                       cv2.COLOR_BGR2RGB)
+    from segfanet_mm.evaluation import rgb_to_grey
+    vis = rgb_to_grey(torch.from_numpy(vis).permute(2, 0, 1))
+    fused = torch.from_numpy(cv2.imread(str(dirs['fused'] / 'a.png'),
+                                        cv2.IMREAD_UNCHANGED))
+    ref = compute_fusion_metrics(fused, ir, vis, metrics=['MI'])['MI']
+    assert float(out['fixed']['MI']) == pytest.approx(float(ref[0]),
+                                                      rel=1e-6)
+    assert out['auto']['MI'] != out['fixed']['MI']
+
+
+@pytest.mark.parametrize('bad',
+                         ['folder', 'parent_is_file', 'metric', 'ir_range'])
 def test_cli_checks_arguments_before_computing(cli, folders, tmp_path,
                                                monkeypatch, capsys, bad):
     """Issue 19/11: a --csv that cannot be written (or an unknown metric)
@@ -222,6 +286,7 @@ def test_cli_checks_arguments_before_computing(cli, folders, tmp_path,
         'folder': ['--csv', str(tmp_path)],
         'parent_is_file': ['--csv', str(tmp_path / 'a_file' / 'm.csv')],
         'metric': ['--metrics', 'EN', 'Qnope'],
+        'ir_range': ['--ir-range', '5', '1'],
     }[bad]
     rc = cli.main(['--fused', str(folders['fused']), '--ir',
                    str(folders['ir']), '--vis', str(folders['vis']),
@@ -229,7 +294,7 @@ def test_cli_checks_arguments_before_computing(cli, folders, tmp_path,
     err = capsys.readouterr().err
     assert rc == 1
     assert {'folder': 'is a folder', 'parent_is_file': 'is a file',
-            'metric': "'Qnope'"}[bad] in err
+            'metric': "'Qnope'", 'ir_range': '--ir-range'}[bad] in err
 
 
 def test_cli_constant_fused_image_gets_a_defined_table_and_a_note(

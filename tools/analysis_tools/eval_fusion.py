@@ -42,7 +42,7 @@ import torch  # noqa: E402
 from segfanet_mm.datasets.ivf_dataset import (  # noqa: E402
     DatasetLayoutError, list_images as scan_images)
 from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
-    ImageReadError, load_infrared, load_visible)
+    ImageReadError, check_ir_range, load_infrared, load_visible)
 from segfanet_mm.evaluation import functional  # noqa: E402
 
 
@@ -59,6 +59,12 @@ def parse_args(argv=None):
     parser.add_argument('--ir', required=True, help='infrared images folder')
     parser.add_argument('--vis', required=True, help='visible images folder')
     parser.add_argument('--csv', help='write per-image values to this CSV')
+    parser.add_argument(
+        '--ir-range', nargs=2, type=float, metavar=('LOW', 'HIGH'),
+        help='map infrared values LOW..HIGH to 0..255 for every image, as '
+        'tools/fuse.py --ir-range (give the range the images were fused '
+        'with); default: 8-bit as stored, deeper data stretched per image '
+        'between its 0.5th and 99.5th percentiles')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     parser.add_argument('--threads', type=int, default=1,
                         help='torch CPU threads per image (default 1: the '
@@ -89,6 +95,11 @@ def parse_args(argv=None):
                       choices=['half', 'nan'],
                       help='Qc/Qy where the local weight is 0/0: both '
                       "sources weigh 1/2, or NaN as the MATLAB toolbox")
+    conv.add_argument('--nabf-call-order', default='paper',
+                      choices=['paper', 'tang'],
+                      help="Nabf: the paper's argument order, or Tang's "
+                      "script's (IR passed as the fused image; reproduces "
+                      'tables made with it)')
     parser.add_argument('--strict', action='store_true',
                         help='exit with status 1 if any image lacks a partner')
     parser.add_argument('--no-progress', action='store_true',
@@ -129,15 +140,17 @@ def read_rgb(path: str) -> np.ndarray:
         raise EvalError(f'cannot read image {err}') from None
 
 
-def read_grey(path: str, functional, device,
-              infrared: bool = False) -> torch.Tensor:
+def read_grey(path: str, functional, device, infrared: bool = False,
+              ir_range=None) -> torch.Tensor:
     """BT.601 grey (1, H, W) uint8 on ``device``; an infrared source as
-    ``load_infrared`` reads it (the grey that was fused)."""
+    ``load_infrared`` reads it (the grey that was fused), with the fixed
+    ``ir_range`` if given."""
     if not infrared:
         rgb = torch.from_numpy(read_rgb(path)).to(device).permute(2, 0, 1)
         return functional.rgb_to_grey(rgb).to(torch.uint8)
     try:
-        return torch.from_numpy(load_infrared(path))[None].to(device)
+        return torch.from_numpy(load_infrared(path, ir_range=ir_range))[
+            None].to(device)
     except ImageReadError as err:
         raise EvalError(f'cannot read image {err}') from None
 
@@ -195,6 +208,10 @@ def evaluate(args, functional):
     if device.type == 'cuda' and not torch.cuda.is_available():
         raise EvalError('--device cuda requested but CUDA is not available')
     check_output(args.csv)
+    try:
+        ir_range = check_ir_range(args.ir_range)
+    except ValueError as err:
+        raise EvalError(f'--ir-range: {err}') from None
     psnr_peak = args.psnr_peak
     if psnr_peak != 'max':
         try:
@@ -207,7 +224,8 @@ def evaluate(args, functional):
         psnr_cap=args.psnr_cap, pair_reduction=args.pair_reduction,
         ag_denominator=args.ag_denominator,
         qabf_equal_rule=args.qabf_equal_rule,
-        undefined_weight=args.undefined_weight)
+        undefined_weight=args.undefined_weight,
+        nabf_call_order=args.nabf_call_order)
     try:
         names = list(
             functional.fusion_metrics.resolve_metric_names(args.metrics))
@@ -225,7 +243,8 @@ def evaluate(args, functional):
     rows = []
     for stem in progress_iter(stems, show, 'Evaluating'):
         paths = {k: files[k][stem] for k in folders}
-        grey = {k: read_grey(p, functional, device, infrared=k == 'ir')
+        grey = {k: read_grey(p, functional, device, infrared=k == 'ir',
+                             ir_range=ir_range)
                 for k, p in paths.items()}
         shapes = {k: tuple(v.shape[-2:]) for k, v in grey.items()}
         if len(set(shapes.values())) != 1:
