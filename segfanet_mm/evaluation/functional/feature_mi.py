@@ -39,15 +39,15 @@ def _window_blocks(x: Tensor):
         yield view[:, r0:r0 + rows].reshape(x.shape[0], -1, _BINS)
 
 
-def _window_pdf(win: Tensor) -> Tensor:
+def _window_pdf(win: Tensor) -> tuple:
     """Each window stretched to [0, 1] (a flat one becomes all ones) and
-    divided by its sum."""
+    divided by its sum; and whether it was flat, (L,)."""
     lo = win.amin(-1, keepdim=True)
     hi = win.amax(-1, keepdim=True)
     flat = hi == lo
     span = torch.where(flat, 1.0, hi - lo)
     v = torch.where(flat, 1.0, (win - lo) / span)
-    return v / v.sum(-1, keepdim=True)
+    return v / v.sum(-1, keepdim=True), flat[:, 0]
 
 
 def _log2(p: Tensor) -> Tensor:
@@ -165,7 +165,7 @@ def fmi(fused: Tensor, ir: Tensor, vis: Tensor,
 
     over all 'valid' 3x3 windows w of the feature maps, with the window
     score of :func:`_pair_fmi`; a window identical in the source and F
-    scores 1. Features (``fmi.m``'s names): ``'none'`` — the pixels
+    scores 1, one flat in either (but not identical) 0. Features (``fmi.m``'s names): ``'none'`` — the pixels
     (FMI_pixel), ``'dct'`` — MATLAB's ``dct2`` of the whole image
     (FMI_dct), ``'wavelet'`` — the one-level ``dwt2(.., 'dmey')`` mosaic
     ``[cA cH; cV cD]`` stretched to [0, 1] (FMI_w). Higher is better, 0..1.
@@ -184,11 +184,15 @@ def fmi(fused: Tensor, ir: Tensor, vis: Tensor,
     for n in range(f.shape[0]):
         total = torch.zeros((), dtype=torch.float64, device=f.device)
         for w in _window_blocks(feats[n]):  # (3, L, 9): F, A, B
-            q = _window_pdf(w[0])
+            q, flat_q = _window_pdf(w[0])
             h_q = -(q * _log2(q)).sum(-1)
             for src in w[1:]:
+                p, flat_p = _window_pdf(src)
+                # a flat window's distribution is uniform: c = 0, κ = 0 and
+                # the MI is exactly 0 (the toolbox: ~1e-16 of rounding)
+                pair = torch.where(flat_p | flat_q, 0.0,
+                                   _pair_fmi(p, q, h_q))
                 same = (src == w[0]).all(-1)
-                pair = _pair_fmi(_window_pdf(src), q, h_q)
                 total += torch.where(same, 1.0, pair).sum(dtype=torch.float64)
         count = (feats.shape[-2] - WINDOW + 1) * (feats.shape[-1] - WINDOW + 1)
         out[n] = total / (2 * count)

@@ -41,30 +41,38 @@ METRIC_NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM',
 # every metric, default twelve first (the names are the CSV columns)
 ALL_METRIC_NAMES = METRIC_NAMES + EXTRA_METRIC_NAMES
 
-# When each metric is NaN (undefined); every other input gives a number.
-# Tools print these as notes; docs/metrics.md lists them with the values.
+# When each metric is NaN: its formula is 0/0 on that input, or the image
+# is too small for its windows; every other input gives a finite number
+# (+inf only for PSNR and PSNR_VIFB of F equal to both sources). Tools
+# print these as notes; docs/metrics.md lists them with the values.
 NAN_CASES: Dict[str, str] = {
     'SF': 'image narrower than 2 px',
     'AG': 'image narrower than 2 px',
     'VIF': 'image smaller than about 41x41 px',
     'SSIM': 'image smaller than 7x7 px',
-    'Qabf': 'neither source has an edge (both constant)',
-    'PSNR': 'all-zero fused image with peak=max (no signal level)',
-    'NMI': 'a constant non-zero image (no grey-level range to stretch), '
-           'or a source and F both constant (0/0)',
-    'Qncie': 'a constant non-zero image (no grey-level range to stretch)',
+    'Qabf': 'neither source has an edge: both all-zero (with the zero '
+            'padding a constant non-zero image has edges at its border)',
+    'PSNR': 'all-zero fused image with peak=max (no signal level); '
+            '+inf when F equals both sources',
+    'NMI': 'a constant non-zero image (no grey-level range to stretch: '
+           '0/0), or a source and F both without entropy (0/0)',
+    'Qncie': 'a constant non-zero image (no grey-level range to '
+             'stretch: 0/0)',
     'Qp': 'F constant (its phase-congruency moments are 0/0), or no '
-          'source feature (phase congruency > 0.1 nowhere: 0/0)',
-    'Qsf': 'both sources constant (reference SF is 0)',
+          'source feature (phase congruency > 0.1 nowhere, e.g. both '
+          'sources constant: 0/0)',
+    'Qsf': 'both sources constant (reference SF is 0: 0/0)',
     'Q0': 'image smaller than 11x11 px',
     'Qw': 'image smaller than 11x11 px',
     'Qc': "image smaller than 11x11 px; with undefined_weight='nan' also "
           'any window where cov(A,F) + cov(B,F) = 0',
     'Qy': "image smaller than 11x11 px; with undefined_weight='nan' also "
           'any window where both sources are flat',
-    'Qcb': 'a pixel where a source and F have no local contrast (0/0), '
-           'e.g. constant images',
-    'Qcv': 'neither source has an edge (both constant)',
+    'Qcb': 'any image constant (its CSF-filtered image is 0: 0/0 in the '
+           'contrast ratio), or a pixel where both sources have no '
+           'contrast (0/0 weights)',
+    'Qcv': 'a constant non-zero image (no grey-level range to stretch: '
+           '0/0), or neither source has an edge (all-zero sources: 0/0)',
     'FMI_pixel': 'image smaller than 3x3 px',
     'FMI_dct': 'image smaller than 3x3 px',
     'FMI_w': 'image smaller than 3x3 px',

@@ -285,7 +285,14 @@ def qp(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     """
     f, a, b = as_triple(fused, ir, vis)
     n = f.shape[0]
-    maps = phase_congruency(torch.cat([a, b, f], 1).flatten(0, 1))
+    x = torch.cat([a, b, f], 1).flatten(0, 1)
+    maps = phase_congruency(x)
+    # a constant image has no congruency (PC 0, the toolbox's 0/ε) and
+    # undefined moments (0/0); its float FFT leaves rounding-level responses
+    flat = (x.amax((-2, -1)) == x.amin((-2, -1)))[:, None, None]
+    maps = PhaseCongruency(torch.where(flat, 0.0, maps.pc),
+                           *(torch.where(flat, math.nan, m)
+                             for m in maps[1:]))
     result = torch.ones(n, dtype=torch.float64, device=f.device)
     pc = maps.pc.view(n, 3, *f.shape[-2:])
     first = pc[:, :1] > pc[:, 1:2]
