@@ -67,3 +67,11 @@ def test_log_sum_equals_sum_of_logs():
     # overflow is capped, never inf
     huge = torch.full((1, 4), 3e38)
     assert math.isfinite(vif._log_sum(huge, (1, )).item())
+
+
+@pytest.mark.parametrize('size', [3, 7, 11])
+def test_window_max_equals_max_pooling(size):
+    g = torch.Generator().manual_seed(3)
+    x = torch.randint(0, 256, (2, 3, 23, 30), generator=g).double()
+    ref = torch.nn.functional.max_pool2d(x, size, 1)
+    assert torch.equal(_filters.window_max(x, size), ref)

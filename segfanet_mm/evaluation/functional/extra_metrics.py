@@ -10,7 +10,7 @@ behaviour a :class:`~.fusion_metrics.FusionConvention` switch. Sources,
 conventions and known disagreements: ``docs/metrics.md``.
 """
 from collections import OrderedDict
-from typing import Callable, Dict
+from typing import Callable, Dict, Tuple
 
 from .error import vifb_psnr, vifb_rmse
 from .feature_mi import fmi
@@ -21,7 +21,7 @@ from .multiscale_ssim import mef_ssim, ms_ssim_per_source
 from .petrovic import nabf, qg
 from .phase_congruency import qp
 from .ssim import reduce_sources
-from .structural import q0, qc, qw, qy
+from .structural import piella, q0, qc, qc_qy, qw, qy
 
 # name -> fn(f, a, b, convention)
 EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
@@ -50,4 +50,11 @@ EXTRA_METRICS: Dict[str, Callable] = OrderedDict([
 ])
 EXTRA_METRIC_NAMES = tuple(EXTRA_METRICS)
 
-__all__ = ['EXTRA_METRICS', 'EXTRA_METRIC_NAMES']
+# metrics computed together when more than one of a group is requested:
+# names -> fn(f, a, b, convention) -> tuple of values in the names' order
+SHARED_METRICS: Dict[Tuple[str, ...], Callable] = {
+    ('Q0', 'Qw'): lambda f, a, b, c: piella(f, a, b),
+    ('Qc', 'Qy'): lambda f, a, b, c: qc_qy(f, a, b, c.undefined_weight),
+}
+
+__all__ = ['EXTRA_METRICS', 'EXTRA_METRIC_NAMES', 'SHARED_METRICS']

@@ -28,7 +28,7 @@ from ._utils import as_triple
 from .correlation import joint_moments, moment_metrics, second_moment_metrics
 from .entropy import entropy_mi_from_joint, fusion_joint_histograms, log_base
 from .error import mse_pair, peak_value, psnr_from_mse
-from .extra_metrics import EXTRA_METRIC_NAMES, EXTRA_METRICS
+from .extra_metrics import EXTRA_METRIC_NAMES, EXTRA_METRICS, SHARED_METRICS
 from .gradient import AG_DENOMINATORS, average_gradient, spatial_frequency
 from .qabf import EQUAL_RULES, qabf
 from .ssim import fusion_ssim_per_source, reduce_sources
@@ -356,8 +356,11 @@ def compute_fusion_metrics(
             out['SSIM'] = reduce_sources(
                 fusion_ssim_per_source(f, a, b, conv.ssim_data_range),
                 conv.pair_reduction)
+        for group, fn in SHARED_METRICS.items():
+            if len(wanted.intersection(group)) > 1:
+                out.update(zip(group, fn(f, a, b, conv)))
         for name in EXTRA_METRIC_NAMES:
-            if name in wanted:
+            if name in wanted and name not in out:
                 out[name] = EXTRA_METRICS[name](f, a, b, conv)
     return {k: out[k] for k in names}
 

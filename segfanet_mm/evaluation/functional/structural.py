@@ -26,13 +26,13 @@ zeros). Those statistics are set to their exact value 0 here; the toolbox
 keeps its own noise (``docs/metrics.md``).
 """
 import functools
+from typing import Tuple
 
 import kornia
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
-from ._filters import shifted_filter
+from ._filters import shifted_filter, window_max
 from ._utils import as_triple, nan_like_batch
 
 UNDEFINED_RULES = ('half', 'nan')
@@ -52,9 +52,7 @@ def _gaussian(size: int, sigma: float, device: str) -> Tensor:
 def flat_windows(x: Tensor, size: int) -> Tensor:
     """True where every value of the 'valid' size x size window is equal
     (exact: the window's maximum equals its minimum)."""
-    hi = F.max_pool2d(F.max_pool2d(x, (size, 1), 1), (1, size), 1)
-    lo = F.max_pool2d(F.max_pool2d(-x, (size, 1), 1), (1, size), 1)
-    return hi == -lo
+    return window_max(x, size) == -window_max(-x, size)
 
 
 def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
@@ -73,13 +71,12 @@ def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
     Returns:
         ``(mu_x, mu_y, var_x, var_y, cov)``, float64 (B, C, H-n+1, W-n+1).
     """
+    flat_x, flat_y = flat_windows(x, size), flat_windows(y, size)
     x, y = torch.broadcast_tensors(x.to(torch.float64), y.to(torch.float64))
     c = x.shape[1]
     k = _gaussian(size, sigma, str(x.device))
     m = shifted_filter(torch.cat([x, y, x * x, y * y, x * y], 1), k)
     mu_x, mu_y, xx, yy, xy = m.split(c, 1)
-    flat = flat_windows(torch.cat([x, y], 1), size)
-    flat_x, flat_y = flat.split(c, 1)
     var_x = torch.where(flat_x, 0.0, xx - mu_x * mu_x)
     var_y = torch.where(flat_y, 0.0, yy - mu_y * mu_y)
     cov = torch.where(flat_x | flat_y, 0.0, xy - mu_x * mu_y)
@@ -119,22 +116,24 @@ def _ssim_to_sources(f: Tensor, a: Tensor, b: Tensor) -> tuple:
     return st, ssim_map(st, 2e-16, 2e-16)
 
 
-def _piella(fused: Tensor, ir: Tensor, vis: Tensor, weighted: bool) -> Tensor:
+def piella(fused: Tensor, ir: Tensor, vis: Tensor) -> Tuple[Tensor, Tensor]:
+    """Piella's Q0 and Qw from one pass (see :func:`q0`, :func:`qw`): the
+    sources' variances come with their SSIM statistics against F."""
     f, a, b = as_triple(fused, ir, vis)
     if min(f.shape[-2:]) < 11:
-        return nan_like_batch(f)
+        return nan_like_batch(f), nan_like_batch(f)
     c1, c2 = (0.01 * 255)**2, (0.03 * 255)**2
-    _, _, var_a, var_b, _ = local_stats(a, b, 11)
-    q = ssim_map(local_stats(f, torch.cat([a, b], 1), 11), c1, c2)
+    st = local_stats(f, torch.cat([a, b], 1), 11)
+    q = ssim_map(st, c1, c2)
+    var_a, var_b = st[3][:, :1], st[3][:, 1:]
     flat = (var_a + var_b) == 0
     var_a = var_a + 0.5 * flat
     var_b = var_b + 0.5 * flat
     lam = var_a / (var_a + var_b)
     local = lam * q[:, :1] + (1 - lam) * q[:, 1:]
-    if not weighted:
-        return local.mean((1, 2, 3))
     cw = torch.maximum(var_a, var_b)
-    return (cw * local).sum((1, 2, 3)) / cw.sum((1, 2, 3))
+    return (local.mean((1, 2, 3)),
+            (cw * local).sum((1, 2, 3)) / cw.sum((1, 2, 3)))
 
 
 def q0(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
@@ -149,7 +148,7 @@ def q0(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     Returns:
         float64 tensor (B,); NaN for images smaller than 11x11.
     """
-    return _piella(fused, ir, vis, weighted=False)
+    return piella(fused, ir, vis)[0]
 
 
 def qw(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
@@ -164,7 +163,7 @@ def qw(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     Returns:
         float64 tensor (B,); NaN for images smaller than 11x11.
     """
-    return _piella(fused, ir, vis, weighted=True)
+    return piella(fused, ir, vis)[1]
 
 
 def qc(fused: Tensor, ir: Tensor, vis: Tensor,
@@ -191,11 +190,7 @@ def qc(fused: Tensor, ir: Tensor, vis: Tensor,
     f, a, b = as_triple(fused, ir, vis)
     if min(f.shape[-2:]) < 11:
         return nan_like_batch(f)
-    st, q = _ssim_to_sources(f, a, b)
-    cov = st[4]
-    mu = _ratio(cov[:, :1], cov[:, :1] + cov[:, 1:], undefined)
-    mu = torch.where(mu < 0, 0.0, torch.where(mu > 1, 1.0, mu))  # keeps NaN
-    return (mu * q[:, :1] + (1 - mu) * q[:, 1:]).mean((1, 2, 3))
+    return _cvejic(*_ssim_to_sources(f, a, b), undefined)
 
 
 def qy(fused: Tensor, ir: Tensor, vis: Tensor,
@@ -220,9 +215,33 @@ def qy(fused: Tensor, ir: Tensor, vis: Tensor,
     f, a, b = as_triple(fused, ir, vis)
     if min(f.shape[-2:]) < 11:
         return nan_like_batch(f)
+    return _yang(a, b, _ssim_to_sources(f, a, b)[1], undefined)
+
+
+def qc_qy(fused: Tensor, ir: Tensor, vis: Tensor,
+          undefined: str = 'half') -> Tuple[Tensor, Tensor]:
+    """Cvejic's Qc and Yang's Qy (see :func:`qc`, :func:`qy`) sharing the
+    7x7 SSIM statistics of the sources against F."""
+    _check_rule(undefined)
+    f, a, b = as_triple(fused, ir, vis)
+    if min(f.shape[-2:]) < 11:
+        return nan_like_batch(f), nan_like_batch(f)
+    st, q = _ssim_to_sources(f, a, b)
+    return _cvejic(st, q, undefined), _yang(a, b, q, undefined)
+
+
+def _cvejic(st, q: Tensor, undefined: str) -> Tensor:
+    """Qc from the 7x7 statistics and SSIM maps of [A, B] against F."""
+    cov = st[4]
+    mu = _ratio(cov[:, :1], cov[:, :1] + cov[:, 1:], undefined)
+    mu = torch.where(mu < 0, 0.0, torch.where(mu > 1, 1.0, mu))  # keeps NaN
+    return (mu * q[:, :1] + (1 - mu) * q[:, 1:]).mean((1, 2, 3))
+
+
+def _yang(a: Tensor, b: Tensor, q: Tensor, undefined: str) -> Tensor:
+    """Qy from the sources and the SSIM maps of [A, B] against F."""
     st_ab = local_stats(a, b, 7)
     q_ab = ssim_map(st_ab, 2e-16, 2e-16)
-    _, q = _ssim_to_sources(f, a, b)
     var_a, var_b = st_ab[2], st_ab[3]
     lam = _ratio(var_a, var_a + var_b, undefined)
     similar = q_ab >= 0.75
