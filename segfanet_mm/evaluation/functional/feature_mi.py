@@ -26,7 +26,6 @@ FMI_FEATURES = ('none', 'dct', 'wavelet')
 WINDOW = 3
 _BINS = WINDOW * WINDOW
 _BLOCK = 8192  # windows per step: the (L, 18) temporaries stay in cache
-_TINY = 1e-38  # float32's smallest normal number: |p| below counts as 0
 
 
 def _window_blocks(x: Tensor):
@@ -53,7 +52,7 @@ def _window_pdf(win: Tensor) -> tuple:
 def _log2(p: Tensor) -> Tensor:
     """``log2|p|``, finite at p = 0 (so that ``p·log2|p|`` is 0 there, the
     toolbox's skipped term)."""
-    return torch.log2(p.abs().clamp_min(_TINY))
+    return torch.log2(p.abs().clamp_min(torch.finfo(p.dtype).tiny))
 
 
 def _pair_fmi(p: Tensor, q: Tensor, h_q: Tensor) -> Tensor:
@@ -87,10 +86,11 @@ def _pair_fmi(p: Tensor, q: Tensor, h_q: Tensor) -> Tensor:
             sources).
     """
     idx = torch.arange(1, _BINS + 1, dtype=p.dtype, device=p.device)
+    powers = torch.stack([idx, idx * idx], 1)  # first two moments by GEMM
 
     def index_sd(r):
-        mean = (r * idx).sum(-1)
-        return torch.sqrt((r * idx * idx).sum(-1) - mean * mean)
+        m = r @ powers
+        return torch.sqrt(m[:, 1] - m[:, 0] * m[:, 0])
 
     pc, qc = p - p.mean(-1, keepdim=True), q - q.mean(-1, keepdim=True)
     num = (pc * qc).sum(-1)
