@@ -188,14 +188,14 @@ def fmi(fused: Tensor, ir: Tensor, vis: Tensor,
         for w in _window_blocks(feats[n]):  # (3, L, 9): F, A, B
             q, flat_q = _window_pdf(w[0])
             h_q = -(q * _log2(q)).sum(-1)
-            for src in w[1:]:
-                p, flat_p = _window_pdf(src)
-                # a flat window's distribution is uniform: c = 0, κ = 0 and
-                # the MI is exactly 0 (the toolbox: ~1e-16 of rounding)
-                pair = torch.where(flat_p | flat_q, 0.0,
-                                   _pair_fmi(p, q, h_q))
-                same = (src == w[0]).all(-1)
-                total += torch.where(same, 1.0, pair).sum(dtype=torch.float64)
+            # both sources' windows against F's in one batch
+            p, flat_p = _window_pdf(w[1:].flatten(0, 1))
+            q, flat_q, h_q = (torch.cat([t, t]) for t in (q, flat_q, h_q))
+            # a flat window's distribution is uniform: c = 0, κ = 0 and the
+            # MI is exactly 0 (the toolbox: ~1e-16 of rounding)
+            pair = torch.where(flat_p | flat_q, 0.0, _pair_fmi(p, q, h_q))
+            same = (w[1:] == w[:1]).all(-1).flatten()
+            total += torch.where(same, 1.0, pair).sum(dtype=torch.float64)
         count = (feats.shape[-2] - WINDOW + 1) * (feats.shape[-1] - WINDOW + 1)
         out[n] = total / (2 * count)
     return out
