@@ -67,15 +67,17 @@ def enable_amp(cfg: Config, dtype: str = 'float16') -> None:
     On a GPU this is mmengine's ``AmpOptimWrapper``: ``dtype='float16'``
     with dynamic loss scaling, as mmseg does, or ``'bfloat16'`` (no scaling
     needed); on a CPU it is :class:`CPUBF16OptimWrapper` (bfloat16).
+    Both skip a step whose loss is not finite, as
+    ``SkipNonFiniteOptimWrapper`` does.
     """
     wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
     if wrapper in ('AmpOptimWrapper', 'CPUBF16OptimWrapper'):
         print_log('AMP training is already enabled in your config.',
                   logger='current', level=logging.WARNING)
         return
-    if wrapper != 'OptimWrapper':
-        raise ValueError('--amp needs optim_wrapper.type OptimWrapper, got '
-                         f'{wrapper}')
+    if wrapper not in ('OptimWrapper', 'SkipNonFiniteOptimWrapper'):
+        raise ValueError('--amp needs optim_wrapper.type OptimWrapper or '
+                         f'SkipNonFiniteOptimWrapper, got {wrapper}')
     if torch.cuda.is_available():
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.dtype = dtype

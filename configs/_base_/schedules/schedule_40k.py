@@ -1,7 +1,8 @@
 # 40k iterations for GPU training: AdamW (as in the demo schedule the model
 # was developed with; not tuned on real data), linear warm-up, poly decay.
 optimizer = dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999), weight_decay=1e-4)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+optim_wrapper = dict(
+    type='SkipNonFiniteOptimWrapper', optimizer=optimizer, clip_grad=None)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, begin=0, end=1000, by_epoch=False),
     dict(

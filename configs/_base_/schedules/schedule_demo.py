@@ -1,6 +1,7 @@
 # A short iteration-based schedule for the built-in demo data (CPU-sized).
 optimizer = dict(type='AdamW', lr=2e-3, betas=(0.9, 0.999), weight_decay=1e-4)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+optim_wrapper = dict(
+    type='SkipNonFiniteOptimWrapper', optimizer=optimizer, clip_grad=None)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, begin=0, end=50, by_epoch=False),
     dict(

@@ -2,21 +2,24 @@
 import contextlib
 
 import torch
-from mmengine.optim import OptimWrapper
 from mmseg.registry import OPTIM_WRAPPERS
 from torch import nn
 
+from .skip_non_finite_optim_wrapper import SkipNonFiniteOptimWrapper
+
 
 @OPTIM_WRAPPERS.register_module()
-class CPUBF16OptimWrapper(OptimWrapper):
-    """``OptimWrapper`` that runs the forward pass under bfloat16 autocast
+class CPUBF16OptimWrapper(SkipNonFiniteOptimWrapper):
+    """Optimizer wrapper that runs the forward pass under bfloat16 autocast
     on the CPU.
 
     mmengine's ``AmpOptimWrapper`` requires a GPU (it needs a CUDA
     ``GradScaler``). bfloat16 has float32's exponent range, so no loss
     scaling is needed: this wrapper only adds ``torch.autocast('cpu')``
     around the forward pass; parameters, gradients and the optimizer state
-    stay in float32. ``tools/train.py --amp`` picks it when no GPU exists.
+    stay in float32. Like :class:`SkipNonFiniteOptimWrapper`, it skips a
+    step whose loss is not finite. ``tools/train.py --amp`` picks it when no
+    GPU exists.
     """
 
     @contextlib.contextmanager
