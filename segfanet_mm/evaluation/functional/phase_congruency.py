@@ -137,9 +137,11 @@ def _median(x: Tensor) -> Tensor:
     lo = torch.kthvalue(x, (n + 1) // 2, dim=-1).values
     if n % 2:
         return lo
-    hi = torch.where(x > lo[..., None], x, math.inf).amin(-1)
-    n_le = (x <= lo[..., None]).sum(-1)
-    hi = torch.where(n_le > n // 2, lo, hi)
+    # the smallest value above lo (values <= lo pushed up to the float
+    # maximum: ~5x faster than torch.where on CPU), unless lo repeats
+    at_most = x <= lo[..., None]
+    hi = (x + at_most * torch.finfo(x.dtype).max).amin(-1)
+    hi = torch.where(at_most.sum(-1) > n // 2, lo, hi)
     return 0.5 * (lo + hi)
 
 
@@ -255,7 +257,8 @@ def _masked_correlation(src: Tensor, masks: Tensor, feat_f: Tensor) -> Tensor:
     k = _gaussian(11, 1.5, str(src.device)).to(src.dtype)
     maps = torch.cat([src, feat_f, src * src, feat_f * feat_f,
                       src * feat_f], 1)
-    m = separable_filter(F.pad(maps, (5, 5, 5, 5)), k)
+    # NHWC: oneDNN's depthwise convolution of 11 maps is ~3x faster on CPU
+    m = separable_filter(F.pad(maps, (5, 5, 5, 5)), k, channels_last=True)
     mu, mu_f = m[:, :3], m[:, 3:4]
     var = m[:, 4:7] - mu * mu
     var_f = m[:, 7:8] - mu_f * mu_f
