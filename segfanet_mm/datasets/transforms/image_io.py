@@ -43,9 +43,11 @@ from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
+import torch
 from mmengine import fileio
 
-BT601_LUMA = (0.299, 0.587, 0.114)
+from ...utils.colour import rgb_to_grey
+
 #: Percentiles of the robust stretch of deep infrared (and converter) data.
 ROBUST_PERCENTILES = (0.5, 99.5)
 _TIFF_MAGIC = (b'II*\x00', b'MM\x00*', b'II+\x00', b'MM\x00+')
@@ -233,16 +235,13 @@ def _visible_divisor(img: np.ndarray, name: str) -> float:
 
 
 def _luma(img: np.ndarray) -> np.ndarray:
-    """BT.601 luma of H x W x 3 as the metrics compute it: float32, left to
-    right; uint8 input gives uint8 (rounded half to even)."""
-    r, g, b = (img[..., i].astype(np.float32) for i in range(3))
-    wr, wg, wb = (np.float32(w) for w in BT601_LUMA)
-    y = r * wr
-    y = y + g * wg
-    y = y + b * wb
-    if img.dtype == np.uint8:
-        return np.clip(np.rint(y), 0, 255).astype(np.uint8)
-    return y
+    """BT.601 luma of H x W x 3 by the metrics' rule
+    (:func:`~segfanet_mm.utils.colour.rgb_to_grey`); uint8 input gives uint8,
+    anything else unrounded float32."""
+    is_uint8 = img.dtype == np.uint8
+    y = rgb_to_grey(torch.from_numpy(img.astype(np.float32)), channel_dim=-1,
+                    rounding='float32' if is_uint8 else 'none')[..., 0]
+    return y.numpy().astype(np.uint8) if is_uint8 else y.numpy()
 
 
 def _channels(img: np.ndarray, name: str, what: str,

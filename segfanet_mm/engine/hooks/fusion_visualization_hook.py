@@ -5,8 +5,9 @@ from typing import Optional, Sequence
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
-from ...utils.uint8_image import to_uint8_image
+from ...datasets.ivf_dataset import IVFDataset
 from ...datasets.transforms.image_io import image_stem
+from ...utils.uint8_image import to_uint8_image
 from ...visualization import make_panel
 
 
@@ -37,7 +38,7 @@ class FusionVisualizationHook(Hook):
             return
         palette = runner.visualizer.dataset_meta.get('palette') if getattr(
             runner.visualizer, 'dataset_meta', None) else None
-        palette = palette or [[0, 0, 0], [255, 64, 0]]
+        palette = palette or IVFDataset.METAINFO['palette']
         for inputs, sample in list(zip(data_batch['inputs'],
                                        outputs))[:self.max_per_batch]:
             image = inputs.cpu().numpy().transpose(1, 2, 0)

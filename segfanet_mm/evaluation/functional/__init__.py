@@ -4,6 +4,7 @@ Inputs are batched grey images (B, 1, H, W) on the 0..255 scale (A = IR,
 B = visible, F = fused); every function runs on the inputs' device and
 returns float64 (B,) tensors. Conventions: ``docs/metrics.md``.
 """
+from ...utils.colour import rgb_to_grey
 from .correlation import (correlation_coefficient, covariance, pearson, scd,
                           second_moment_metrics, standard_deviation)
 from .entropy import (entropy, fusion_entropy_mi, fusion_joint_histograms,
@@ -14,7 +15,7 @@ from .feature_mi import fmi
 from .fusion_metrics import (ALL_METRIC_NAMES, METRIC_NAMES, FusionConvention,
                              compute_fusion_metrics)
 from .gradient import average_gradient, edge_intensity, qsf, spatial_frequency
-from .grey import quantize_unit, rgb_to_grey
+from .grey import quantize_unit
 from .hvs import qcb, qcv
 from .information import cross_entropy, nmi, qncie
 from .multiscale_ssim import mef_ssim, ms_ssim_per_source
