@@ -2,22 +2,16 @@
 import os
 import os.path as osp
 import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from data_paths import REPO_ROOT, shared_data_dir
+
 sys.path.insert(0, str(REPO_ROOT))
 
 import segfanet_mm  # noqa: E402,F401
-
-
-def shared_data_dir() -> Path:
-    """``../shared/data`` beside the checkout (or $SEGFANET_SHARED_DATA)."""
-    env = os.environ.get('SEGFANET_SHARED_DATA')
-    return Path(env) if env else REPO_ROOT.parent / 'shared' / 'data'
 
 
 @pytest.fixture

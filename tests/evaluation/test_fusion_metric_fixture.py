@@ -5,7 +5,6 @@ point at a ``data`` folder elsewhere.
 """
 import csv
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -18,15 +17,9 @@ except ImportError:  # pragma: no cover - only while the package is broken
     pass
 from segfanet_mm.evaluation import (METRIC_NAMES, FusionMetric,
                                     compute_fusion_metrics, rgb_to_grey)
+from data_paths import shared_data_dir
 
 cv2 = pytest.importorskip('cv2')
-
-
-def shared_data_dir() -> Path:
-    env = os.environ.get('SEGFANET_SHARED_DATA')
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / 'shared' / 'data'
 
 
 FIXTURE = shared_data_dir() / 'metric_fixture'

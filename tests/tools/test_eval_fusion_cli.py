@@ -1,7 +1,6 @@
 """tools/analysis_tools/eval_fusion.py: folders in, table + CSV out."""
 import csv
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from data_paths import shared_data_dir
 
 cv2 = pytest.importorskip('cv2')
 
@@ -19,13 +19,6 @@ NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM', 'CC',
 
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
-
-
-def shared_data_dir() -> Path:
-    env = os.environ.get('SEGFANET_SHARED_DATA')
-    if env:
-        return Path(env)
-    return REPO.parent / 'shared' / 'data'
 
 
 FIXTURE = shared_data_dir() / 'metric_fixture'

@@ -7,21 +7,19 @@ two classes (unlabelled, person) through mmseg's class-subset remapping.
 Training crops are quartered (240 x 320) and validation sees 1 pair, to
 keep the CPU run short.
 """
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from data_paths import shared_data_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def msrs_mini() -> Path:
-    env = os.environ.get('SEGFANET_SHARED_DATA')
-    shared = Path(env) if env else REPO.parent / 'shared' / 'data'
-    return shared / 'msrs_mini'
+    return shared_data_dir() / 'msrs_mini'
 
 
 OVERRIDE = '''_base_ = ['{config}']
