@@ -14,10 +14,11 @@ from .functional import (ALL_METRIC_NAMES, METRIC_NAMES, FusionConvention,
                          mutual_information, psnr, qabf, quantize_unit,
                          rgb_to_grey, scd, spatial_frequency,
                          standard_deviation, ssim, vif)
-from .metrics import FusionMetric
+from .metrics import FusionMetric, write_per_image_csv
 
 __all__ = [
-    'FusionMetric', 'METRIC_NAMES', 'ALL_METRIC_NAMES', 'FusionConvention',
+    'FusionMetric', 'write_per_image_csv', 'METRIC_NAMES', 'ALL_METRIC_NAMES',
+    'FusionConvention',
     'compute_fusion_metrics', 'rgb_to_grey', 'quantize_unit', 'entropy',
     'mutual_information', 'standard_deviation', 'spatial_frequency',
     'average_gradient', 'correlation_coefficient', 'scd', 'mse', 'psnr',

@@ -24,7 +24,6 @@ CSV; the table's statistics are over the images where it is defined (column
 ``n``), and a note names the metric, the images and the reason.
 """
 import argparse
-import csv
 import math
 import os
 import os.path as osp
@@ -43,7 +42,8 @@ from segfanet_mm.datasets.ivf_dataset import (  # noqa: E402
     DatasetLayoutError, list_images as scan_images)
 from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
     ImageReadError, check_ir_range, load_infrared, load_visible)
-from segfanet_mm.evaluation import functional  # noqa: E402
+from segfanet_mm.evaluation import (functional,  # noqa: E402
+                                    write_per_image_csv)
 
 
 class EvalError(RuntimeError):
@@ -293,15 +293,6 @@ def undefined_notes(rows, names, limit: int = 5) -> list:
     return notes
 
 
-def write_csv(path, rows, names):
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'w', newline='') as fh:
-        writer = csv.writer(fh)
-        writer.writerow(['img_name', *names])
-        for r in rows:
-            writer.writerow([r['img_name'], *(f'{r[k]:.8g}' for k in names)])
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.threads:
@@ -314,7 +305,7 @@ def main(argv=None) -> int:
         return 1
     print_table(rows, names, convention)
     if args.csv:
-        write_csv(args.csv, rows, names)
+        write_per_image_csv(rows, args.csv, names)
         print(f'per-image values written to {args.csv}')
     if args.strict and missing:
         print(f'error: {len(missing)} stem(s) without a complete triple '

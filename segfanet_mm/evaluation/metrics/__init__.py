@@ -1,3 +1,3 @@
-from .fusion_metric import FusionMetric
+from .fusion_metric import FusionMetric, write_per_image_csv
 
-__all__ = ['FusionMetric']
+__all__ = ['FusionMetric', 'write_per_image_csv']

@@ -11,6 +11,7 @@ collide with IoUMetric's (aAcc, mIoU, mAcc, ...); set ``prefix`` to
 namespace them (``prefix='fusion'`` gives ``fusion/EN``, ...).
 """
 import csv
+import io
 import math
 import os
 import os.path as osp
@@ -24,9 +25,23 @@ from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 from mmseg.registry import METRICS
 
+from ...utils.atomic_io import atomic_write_bytes
 from ..functional import (METRIC_NAMES, FusionConvention,
                           compute_fusion_metrics, quantize_unit, rgb_to_grey)
 from ..functional.fusion_metrics import resolve_metric_names
+
+
+def write_per_image_csv(rows: Sequence[dict], path: str,
+                        names: Sequence[str] = METRIC_NAMES) -> None:
+    """Write ``img_name`` and one column per metric (``%.8g``), one row per
+    image, atomically (a crash leaves the previous file whole)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(['img_name', *names])
+    for r in rows:
+        writer.writerow([r['img_name'], *(f'{r[k]:.8g}' for k in names)])
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    atomic_write_bytes(path, buffer.getvalue().encode())
 
 
 @METRICS.register_module()
@@ -216,7 +231,10 @@ class FusionMetric(BaseMetric):
         """Average the per-image values (NaN/inf propagate) and optionally
         write the per-image CSV."""
         if self.csv_file:
-            self.write_csv(results, self.csv_file, self.metric_names)
+            write_per_image_csv(results, self.csv_file, self.metric_names)
+            print_log(
+                f'FusionMetric: per-image values written to {self.csv_file}',
+                logger='current')
         means = OrderedDict()
         for k in self.metric_names:
             vals = np.asarray([r[k] for r in results], dtype=np.float64)
@@ -228,18 +246,3 @@ class FusionMetric(BaseMetric):
                  ]
         print_log('\n'.join(lines), logger='current')
         return dict(means)
-
-    @staticmethod
-    def write_csv(results: List[dict], path: str,
-                  names: Sequence[str] = METRIC_NAMES) -> None:
-        """Write ``img_name`` + metric columns, one row per image."""
-        parent = osp.dirname(osp.abspath(path))
-        os.makedirs(parent, exist_ok=True)
-        with open(path, 'w', newline='') as fh:
-            writer = csv.writer(fh)
-            writer.writerow(['img_name', *names])
-            for r in results:
-                writer.writerow([r['img_name'],
-                                 *(f'{r[k]:.8g}' for k in names)])
-        print_log(f'FusionMetric: per-image values written to {path}',
-                  logger='current')
