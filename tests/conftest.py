@@ -10,6 +10,8 @@ import pytest
 from data_paths import REPO_ROOT, shared_data_dir
 
 sys.path.insert(0, str(REPO_ROOT))
+# the converters' shared modules, imported as the converter scripts do
+sys.path.insert(0, str(REPO_ROOT / 'tools' / 'dataset_converters'))
 
 import segfanet_mm  # noqa: E402,F401
 

@@ -186,7 +186,7 @@ def test_whu_converter_on_broken_scene_files(tmp_path, case, problem):
     are converted and nothing is half-written."""
     import tifffile
 
-    from tools.dataset_converters import whu_opt_sar
+    import whu_opt_sar
     src = tmp_path / 'WHU-OPT-SAR'
     for sub in ('optical', 'lbl'):
         (src / sub).mkdir(parents=True)

@@ -143,7 +143,7 @@ def test_one_hot_pixel_does_not_flatten_16bit_infrared(tmp_path):
 
 
 def test_converters_stretch_with_the_same_function():
-    from segfanet_mm.datasets.converters import raster
+    import raster
     from segfanet_mm.datasets.transforms import image_io
     assert raster.robust_range is image_io.robust_range
     bands = scene16()

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import tifffile
 
-from segfanet_mm.datasets.converters import ConversionError, run_command
-from tools.dataset_converters import potsdam_fusion
+import potsdam_fusion
+from raster import ConversionError
+from tiling import run_command
 
 SIZE, TILE = 32, 16  # 2 x 2 tiles per Potsdam tile
 # Quadrants of every generated label (RGB) and the class each must become.

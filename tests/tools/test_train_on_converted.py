@@ -10,7 +10,8 @@ import pytest
 from test_potsdam_converter import make_archives
 from test_whu_converter import SCENES, write_scene
 
-from tools.dataset_converters import potsdam_fusion, whu_opt_sar
+import potsdam_fusion
+import whu_opt_sar
 
 REPO = Path(__file__).resolve().parents[2]
 # A few iterations on 64 x 64 crops; the data root is the only data option.

@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 import tifffile
 
-from segfanet_mm.datasets.converters import (ConversionError, run_command,
-                                             tiling, to_uint8)
-from tools.dataset_converters import whu_opt_sar
+import tiling
+import whu_opt_sar
+from raster import ConversionError, to_uint8
+from tiling import run_command
 
 REPO = Path(__file__).resolve().parents[2]
 # Scenes of the official split list, with their official split.

@@ -31,22 +31,18 @@ the tile, naming the file. Split: the 14 validation tiles below (the ISPRS /
 mmseg split), all others train; ``--exclude`` leaves tiles out (some works
 drop 7_10 for its annotation errors) and may reuse an output folder.
 Tiling, edge tiles, restarts and the per-tile report:
-:mod:`segfanet_mm.datasets.converters.tiling`.
+``tools/dataset_converters/tiling.py``.
 """
 import argparse
 import os.path as osp
 import re
-import sys
 import zipfile
 from typing import Dict, List, Optional, Sequence, Tuple
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-
-from segfanet_mm.datasets.converters import (  # noqa: E402
-    ConversionError, Scene, SceneArrays, SceneTiler, check_same_size,
-    describe_rgb, map_label_codes, pack_rgb, read_tiff, require_bands,
-    rgb_table, run_command, snap_channels, to_uint8)
+from raster import (ConversionError, check_same_size, describe_rgb,
+                    map_label_codes, pack_rgb, read_tiff, require_bands,
+                    rgb_table, snap_channels, to_uint8)
+from tiling import Scene, SceneArrays, SceneTiler, run_command
 
 VAL_TILES = frozenset({
     '2_13', '2_14', '3_13', '3_14', '4_13', '4_14', '4_15', '5_13', '5_14',

@@ -32,21 +32,16 @@ train/val/test by a hash of the scene name (``hash_split``,
 ``--split-ratio``). A scene the split list does not name, or one whose
 files are missing or broken, is reported and the others are converted.
 Tiling, edge tiles, restarts and the report:
-:mod:`segfanet_mm.datasets.converters.tiling`.
+``tools/dataset_converters/tiling.py``.
 """
 import argparse
 import os
 import os.path as osp
-import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-
-from segfanet_mm.datasets.converters import (  # noqa: E402
-    ConversionError, Scene, SceneArrays, SceneTiler, check_same_size,
-    hash_split, map_label_codes, read_tiff, require_bands, run_command,
-    to_uint8)
+from raster import (ConversionError, check_same_size, map_label_codes,
+                    read_tiff, require_bands, to_uint8)
+from tiling import Scene, SceneArrays, SceneTiler, hash_split, run_command
 
 LABEL_VALUES = {10 * i: i for i in range(8)}
 SPLITS = ('train', 'val', 'test')

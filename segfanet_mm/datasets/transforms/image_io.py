@@ -39,7 +39,7 @@ import io
 import math
 import os.path as osp
 import warnings
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
@@ -92,10 +92,17 @@ def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
     return np.ascontiguousarray(ops.get(orientation, ops[1])(img))
 
 
-def _decode_tiff(content: bytes, name: str) -> np.ndarray:
+def read_tiff(source: Union[str, bytes], name: str
+              ) -> Tuple[np.ndarray, int, Optional[np.ndarray]]:
+    """The first image of a TIFF (a path or the file's bytes), band-last,
+    with its orientation tag and its palette (``None`` unless palette
+    colour). Band-sequential (planar) storage is moved to band-last, decided
+    by tifffile's axes rather than by shape guessing. Raises
+    :class:`ImageReadError` naming ``name``."""
     import tifffile
     try:
-        with tifffile.TiffFile(io.BytesIO(content)) as tif:
+        handle = io.BytesIO(source) if isinstance(source, bytes) else source
+        with tifffile.TiffFile(handle) as tif:
             series = tif.series[0]
             img, axes = series.asarray(), series.axes
             page = tif.pages[0]
@@ -106,6 +113,11 @@ def _decode_tiff(content: bytes, name: str) -> np.ndarray:
         raise ImageReadError(f'{name}: not a readable TIFF ({err})') from None
     if img.ndim == 3 and axes.endswith('YX'):  # planar (bands, H, W)
         img = np.moveaxis(img, 0, -1)
+    return img, orientation, colormap
+
+
+def _decode_tiff(content: bytes, name: str) -> np.ndarray:
+    img, orientation, colormap = read_tiff(content, name)
     if colormap is not None and img.ndim == 2:  # palette: expand
         rgb = colormap.T[img.astype(np.intp)]
         img = (rgb // 257).astype(np.uint8) if (

@@ -40,7 +40,7 @@ import numpy as np
 from mmengine.utils import track_parallel_progress, track_progress
 
 from segfanet_mm.utils import atomic_imwrite, atomic_write_bytes
-from .raster import ConversionError
+from raster import ConversionError
 
 MODALITIES = ('ann', 'ir', 'vis')  # write order: visible (the index) last
 MANIFEST_DIR = '.manifests'

@@ -1,14 +1,17 @@
-"""Reading source rasters and mapping their labels, for the converters.
+"""Reading source rasters and mapping their labels: the converters' shared
+machinery (``whu_opt_sar.py``, ``potsdam_fusion.py``), kept beside them as
+mmseg keeps converter code out of the runtime package.
 
 Every failure raises :class:`ConversionError` naming the file, so a bad file
 in a 100-scene archive is found without a debugger.
 """
-import io
 from typing import Callable, Dict, Mapping, Sequence, Tuple, Union
 
 import numpy as np
 
-from ..transforms.image_io import robust_range, stretch_to_uint8
+from segfanet_mm.datasets.transforms import image_io
+from segfanet_mm.datasets.transforms.image_io import (robust_range,
+                                                      stretch_to_uint8)
 
 
 class ConversionError(RuntimeError):
@@ -17,23 +20,17 @@ class ConversionError(RuntimeError):
 
 
 def read_tiff(source: Union[str, bytes], name: str) -> np.ndarray:
-    """Read the first image of a TIFF as ``H x W`` or ``H x W x bands``.
+    """Read the first image of a TIFF as ``H x W`` or ``H x W x bands``
+    (band-last, as the data loaders read TIFFs; no palette expansion: label
+    rasters keep their indices).
 
     ``source`` is a path or the file's bytes (a zip member); ``name`` is what
-    error messages call it. Band-sequential (planar) storage is moved to
-    band-last, decided by tifffile's axes rather than by shape guessing.
+    error messages call it.
     """
-    import tifffile
     try:
-        handle = io.BytesIO(source) if isinstance(source, bytes) else source
-        with tifffile.TiffFile(handle) as tif:
-            series = tif.series[0]
-            img, axes = series.asarray(), series.axes
-    except Exception as err:  # tifffile raises many types
-        raise ConversionError(f'{name}: not a readable TIFF ({err})') from None
-    if img.ndim == 3 and axes.endswith('YX'):
-        img = np.moveaxis(img, 0, -1)
-    return img
+        return image_io.read_tiff(source, name)[0]
+    except image_io.ImageReadError as err:
+        raise ConversionError(str(err)) from None
 
 
 def require_bands(img: np.ndarray, bands: int, name: str,
