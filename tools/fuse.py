@@ -37,25 +37,23 @@ import warnings
 import zipfile
 from typing import Dict, List, NoReturn, Optional, Set, Tuple
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-import segfanet_mm  # noqa: E402,F401  (patches mmseg before it is used)
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from rich.progress import (BarColumn, MofNCompleteColumn,  # noqa: E402
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
+import numpy as np
+import torch
+from rich.progress import (BarColumn, MofNCompleteColumn,
                            Progress, TextColumn, TimeRemainingColumn)
 
-from segfanet_mm.apis import (fuse_pair, fuse_pair_classical,  # noqa: E402
+from segfanet_mm.apis import (fuse_pair, fuse_pair_classical,
                               init_fusion_model)
-from segfanet_mm.models.classical_fusion import RULES  # noqa: E402
-from segfanet_mm.datasets import DatasetLayoutError  # noqa: E402
-from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
-from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
+from segfanet_mm.models.classical_fusion import RULES
+from segfanet_mm.datasets import DatasetLayoutError
+from segfanet_mm.datasets.ivf_dataset import list_images
+from segfanet_mm.datasets.transforms.image_io import (
     ImageReadError, NonFinitePixelWarning, check_ir_range, image_stem)
-from segfanet_mm.utils import (OutputOverlapError, atomic_imwrite,  # noqa: E402
+from segfanet_mm.utils import (OutputOverlapError, atomic_imwrite,
                                atomic_write_bytes, check_output_file,
                                check_output_folder, resolved)
-from segfanet_mm.visualization import colorize  # noqa: E402
+from segfanet_mm.visualization import colorize
 
 #: Smallest ``--tile``: below it sliding-window inference runs thousands of
 #: windows per image (``--tile 8`` ran for minutes) for no gain.

@@ -17,13 +17,11 @@ import os
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
+from mmengine.config import DictAction
 
-import segfanet_mm  # noqa: E402,F401  (patches mmseg before it is used)
-from mmengine.config import DictAction  # noqa: E402
-
-from segfanet_mm.apis import build_runner, load_config  # noqa: E402
-from segfanet_mm.utils.checkpoint_checks import (  # noqa: E402
+from segfanet_mm.apis import build_runner, load_config
+from segfanet_mm.utils.checkpoint_checks import (
     CheckpointMismatchError, NonFiniteWeightsError)
 
 

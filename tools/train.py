@@ -6,15 +6,11 @@
 """
 import argparse
 import os
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
+from mmengine.config import DictAction
 
-import segfanet_mm  # noqa: E402,F401  (patches mmseg before it is used)
-from mmengine.config import DictAction  # noqa: E402
-
-from segfanet_mm.apis import (build_runner, enable_amp,  # noqa: E402
+from segfanet_mm.apis import (build_runner, enable_amp,
                               enable_speed_options, load_config)
 
 

@@ -51,18 +51,16 @@ import tempfile
 import time
 from typing import Callable, Dict, List, Optional, Tuple
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import segfanet_mm  # noqa: F401
+import torch
+from mmengine.config import Config
+from mmengine.hooks import Hook, IterTimerHook
+from mmseg.structures import SegDataSample
+from torch import nn
 
-import segfanet_mm  # noqa: E402,F401
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.hooks import Hook, IterTimerHook  # noqa: E402
-from mmseg.structures import SegDataSample  # noqa: E402
-from torch import nn  # noqa: E402
-
-from segfanet_mm.apis import build_runner, init_fusion_model  # noqa: E402
-from segfanet_mm.apis.inference import slide_test_cfg  # noqa: E402
-from segfanet_mm.models import ClassicalFusion  # noqa: E402
+from segfanet_mm.apis import build_runner, init_fusion_model
+from segfanet_mm.apis.inference import slide_test_cfg
+from segfanet_mm.models import ClassicalFusion
 
 DEFAULT_SIZES = ['240x320', '480x640', '960x1280', '1920x2560', '2880x3840']
 

@@ -14,21 +14,17 @@ the overlay. Label-free samples get the first two panels only. Default
 import argparse
 import os
 import os.path as osp
-import sys
 from typing import Optional, Sequence
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+from mmseg.registry import DATASETS
 
-import segfanet_mm  # noqa: E402,F401  (patches mmseg before it is used)
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmseg.registry import DATASETS  # noqa: E402
-
-from segfanet_mm.utils import atomic_imwrite  # noqa: E402
-from segfanet_mm.visualization import colorize  # noqa: E402
+from segfanet_mm.utils import atomic_imwrite
+from segfanet_mm.visualization import colorize
 
 GAP = 4
 IGNORE_COLOUR = (255, 0, 255)

@@ -15,19 +15,16 @@ names the folder.
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-import segfanet_mm  # noqa: E402,F401  (registers the datasets)
-from segfanet_mm.datasets.ivf_dataset import (list_images,  # noqa: E402
+import segfanet_mm  # noqa: F401  (registers the datasets)
+from segfanet_mm.datasets.ivf_dataset import (list_images,
                                               registered_metainfo)
-from segfanet_mm.datasets.transforms import (load_infrared,  # noqa: E402
+from segfanet_mm.datasets.transforms import (load_infrared,
                                              load_label_map, load_visible)
-from segfanet_mm.utils import atomic_imwrite  # noqa: E402
-from segfanet_mm.visualization import colorize, make_comparison  # noqa: E402
+from segfanet_mm.utils import atomic_imwrite
+from segfanet_mm.visualization import colorize, make_comparison
 
 
 def dataset_palette(dataset: str) -> list:

@@ -28,21 +28,15 @@ import math
 import os
 import os.path as osp
 import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    # run from a checkout without installing the package
-    sys.path.insert(0, str(REPO_ROOT))
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from segfanet_mm.datasets.ivf_dataset import (  # noqa: E402
+from segfanet_mm.datasets.ivf_dataset import (
     DatasetLayoutError, list_images as scan_images)
-from segfanet_mm.datasets.transforms.image_io import (  # noqa: E402
+from segfanet_mm.datasets.transforms.image_io import (
     ImageReadError, check_ir_range, load_infrared, load_visible)
-from segfanet_mm.evaluation import (functional,  # noqa: E402
+from segfanet_mm.evaluation import (functional,
                                     write_per_image_csv)
 
 

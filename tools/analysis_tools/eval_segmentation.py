@@ -23,21 +23,18 @@ import csv
 import os
 import os.path as osp
 import re
-import sys
 import warnings
 from typing import Dict, List, Sequence
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-import segfanet_mm  # noqa: E402,F401  (registers the datasets)
-from segfanet_mm.datasets.ivf_dataset import (list_images,  # noqa: E402
+import segfanet_mm  # noqa: F401  (registers the datasets)
+from segfanet_mm.datasets.ivf_dataset import (list_images,
                                               registered_metainfo)
-from segfanet_mm.datasets.transforms import (ImageReadError,  # noqa: E402
+from segfanet_mm.datasets.transforms import (ImageReadError,
                                              load_label_map)
-from segfanet_mm.utils import atomic_write_bytes  # noqa: E402
+from segfanet_mm.utils import atomic_write_bytes
 
 
 def class_names(dataset: str) -> Sequence[str]:

@@ -8,17 +8,13 @@ in mmseg/fvcore tables) on the model's ``tensor`` forward for one
 segmentation head, fusion head, ...). Works on mmcv-lite.
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-import segfanet_mm  # noqa: E402,F401
-import torch  # noqa: E402
-from mmengine.analysis import FlopAnalyzer  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmseg.registry import MODELS  # noqa: E402
+import segfanet_mm  # noqa: F401
+import torch
+from mmengine.analysis import FlopAnalyzer
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
 
 PART_NAMES = {
     'backbone': 'encoder',
@@ -62,7 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     height, width = args.shape
     print(f'{args.config}, input 1 x 4 x {height} x {width}')
-    print(f'| part | parameters | GFLOPs |\n| --- | ---: | ---: |')
+    print('| part | parameters | GFLOPs |\n| --- | ---: | ---: |')
     for part, params, gflops in count(args.config, height, width):
         print(f'| {part} | {params:,} | {gflops:.3f} |')
 

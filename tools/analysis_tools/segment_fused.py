@@ -58,11 +58,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence, Tuple
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, REPO_ROOT)
+from segfanet_mm.datasets.ivf_dataset import list_images
+from segfanet_mm.utils import atomic_write_bytes
 
-from segfanet_mm.datasets.ivf_dataset import list_images  # noqa: E402
-from segfanet_mm.utils import atomic_write_bytes  # noqa: E402
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 DEFAULT_CONFIG = osp.join(
     REPO_ROOT, 'configs', 'segmenters',

@@ -12,13 +12,10 @@ import argparse
 import hashlib
 import io
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import torch
 
-import torch  # noqa: E402
-
-from segfanet_mm.utils import atomic_write_bytes, safe_torch_load  # noqa: E402
+from segfanet_mm.utils import atomic_write_bytes, safe_torch_load
 
 def publishable_state_dict(checkpoint: dict,
                            half: bool = False) -> 'dict[str, torch.Tensor]':
