@@ -137,20 +137,26 @@ def _pair_fmi(src: _Windows, fus: _Windows) -> Tensor:
     q_cdf = fus.cdf.expand_as(r)
     # [i, k]: R_k < Q_i; counted in uint8 (a bool sum makes int64 copies)
     below = (r_cdf[:, None] < q_cdf[:, :, None]).view(torch.uint8)
-    r_idx = below.sum(2, dtype=torch.uint8).long()  # R-bin ending at Q_i
-    q_idx = _BINS - below.sum(1, dtype=torch.uint8).long()  # Q-bin at R_k
+    r_idx = below.sum(2, dtype=torch.uint8)  # R-bin ending at Q_i
+    q_after = below.sum(1, dtype=torch.uint8)  # 9 - Q-bin ending at R_k
+    r_idx, q_idx = r_idx.long(), _BINS - q_after.long()
     zero = torch.zeros_like(r[:, :1])
     q_pad = torch.cat([zero, q_cdf], 1)  # Q_{-1} = 0
     r_pad = torch.cat([zero, r_cdf], 1)
     start_q = torch.maximum(q_pad[:, :-1], r_pad.gather(1, r_idx))
     start_r = torch.maximum(r_pad[:, :-1], q_pad.gather(1, q_idx))
-    seg = torch.cat([q_cdf - start_q, r_cdf - start_r], 1)  # (N, 18, L)
-    bins = torch.arange(_BINS, dtype=p.dtype, device=p.device)[:, None]
-    i = torch.cat([bins.expand_as(r), q_idx.to(p.dtype)], 1)
-    j = torch.cat([r_idx.to(p.dtype), bins.expand_as(r)], 1)
-    # Σ_ij C(Q_i, P_j) = ∫ #{i: Q_i > t}·#{j: C's count for P} dt
-    count_j = _select(neg, j + 1, _BINS - j)
-    bound_sum = (seg * (_BINS - i) * count_j).sum(1)
+    seg_q, seg_r = q_cdf - start_q, r_cdf - start_r
+    # Σ_ij C(Q_i, P_j) = ∫ #{i: Q_i > t}·#{j: C's count for P} dt: per
+    # segment in cell (i, j), (9 - i)·(9 - j) for c >= 0 and (9 - i)·(j + 1)
+    # for c < 0, i.e. 10·Σ(9 - i) minus the former
+    after = torch.arange(_BINS, 0, -1, dtype=p.dtype,
+                         device=p.device)[:, None]  # 9 - bin
+    weighted_q, weighted_r = seg_q * after, seg_r * q_after
+    sum_after = weighted_q.sum(1) + weighted_r.sum(1)
+    bound_pos = ((weighted_q * (_BINS - r_idx)).sum(1) +
+                 (weighted_r * after).sum(1))
+    bound_sum = bound_pos + neg[:, 0] * (10 * sum_after - 2 * bound_pos)
+    seg = torch.cat([seg_q, seg_r], 1)  # (N, 18, L)
     cov = bound_sum - fus.cdf.sum(1) * src.cdf.sum(1)
     kappa = torch.where((c == 0) | (sd == 0), 0.0, c * sd / cov)
     k1 = 1 - kappa
