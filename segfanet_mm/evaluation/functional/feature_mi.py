@@ -223,7 +223,9 @@ def fmi(fused: Tensor, ir: Tensor, vis: Tensor,
     for n in range(f.shape[0]):
         total = torch.zeros((), dtype=torch.float64, device=f.device)
         for w in _window_blocks(feats[n]):  # (3, 9, L): F, A, B
-            fus, src = _window_stats(w[:1]), _window_stats(w[1:])
+            stats = _window_stats(w)
+            fus = _Windows(*(t[:1] for t in stats))
+            src = _Windows(*(t[1:] for t in stats))
             # a flat window's distribution is uniform: c = 0, κ = 0 and the
             # MI is exactly 0 (the toolbox: ~1e-16 of rounding)
             pair = torch.where(src.flat | fus.flat, 0.0,
