@@ -1,7 +1,7 @@
 # Ablation of configs/segfanet_s_real.py: fusion only (no segmentation
 # loss, no alignment, no semantic injection), same data and schedule. The
 # decode head is built but untrained (see segfanet_demo_fusiononly.py).
-_base_ = ['./segfanet_s_real.py']
+_base_ = ['./segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py']
 model = dict(
     seg_loss_weight=0.,
     align_loss=dict(loss_weight=0.),

@@ -4,8 +4,8 @@
 # with a second training. Tested on VIFB (21 pairs, held out). Results and
 # the released weights: docs/results.md.
 _base_ = [
-    './_base_/models/segfanet_real.py', './_base_/datasets/real_mixed.py',
-    './_base_/default_runtime.py', './_base_/schedules/schedule_demo.py'
+    '../_base_/models/segfanet_real.py', '../_base_/datasets/real_mixed.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_demo.py'
 ]
 # Fusion loss: run P (_base_/models/segfanet_real.py).
 model = dict(decode_head=dict(num_classes=2))

@@ -3,7 +3,7 @@
 # but the fusion loss of S's first release (intensity 3, gradient 10, SSIM
 # 3), which is what B was trained and scored with: S's current loss was
 # found after the GPU time had been spent.
-_base_ = ['./segfanet_s_real.py', './_base_/models/segfanet_b.py']
+_base_ = ['./segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py', '../_base_/models/segfanet_b.py']
 model = dict(
     backbone={{_base_.segfanet_b.backbone}},
     decode_head={{_base_.segfanet_b.decode_head}},

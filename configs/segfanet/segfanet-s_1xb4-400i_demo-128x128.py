@@ -2,8 +2,8 @@
 # 400 iterations of batch 4 (128 x 128 crops), about 2-3 min of training on
 # 2 CPU cores when the machine is otherwise idle.
 _base_ = [
-    './_base_/models/segfanet.py', './_base_/datasets/demo.py',
-    './_base_/default_runtime.py', './_base_/schedules/schedule_demo.py'
+    '../_base_/models/segfanet.py', '../_base_/datasets/demo.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_demo.py'
 ]
 model = dict(decode_head=dict(num_classes=3))
 max_iters = 400
