@@ -1,6 +1,6 @@
-# Ablation of configs/segfanet_s_real.py: fusion only (no segmentation
-# loss, no alignment, no semantic injection), same data and schedule. The
-# decode head is built but untrained (see segfanet_demo_fusiononly.py).
+# Ablation of segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py: fusion
+# only (no segmentation loss, no alignment, no semantic injection), same
+# data and schedule. The decode head is built but untrained.
 _base_ = ['./segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py']
 model = dict(
     seg_loss_weight=0.,

@@ -46,5 +46,10 @@ val_dataloader = dict(
             vis_path='vis/val', ir_path='ir/val', seg_map_path='ann/val'),
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+# Segmentation and fusion quality in one evaluator (docs/metrics.md); a
+# segmentation-only model lists IoUMetric alone.
+val_evaluator = [
+    dict(type='IoUMetric', iou_metrics=['mIoU']),
+    dict(type='FusionMetric')
+]
 test_evaluator = val_evaluator
