@@ -52,9 +52,9 @@ def _window_blocks(x: Tensor):
 
 
 def _cumsum_bins(p: Tensor) -> Tensor:
-    """Running sum over dim 1 of (N, 9, L), one bin at a time (float32
-    adds in order, so the CDF is monotone; ``torch.cumsum`` over a middle
-    dim is ~7x slower)."""
+    """Running sum over dim 1 of (N, 9, L), one bin at a time: adds in
+    order in the input's precision, so the CDF is monotone (``torch.cumsum``
+    over a middle dim is several times slower on CPU)."""
     out = torch.empty_like(p)
     out[:, 0] = p[:, 0]
     for k in range(1, p.shape[1]):
@@ -65,7 +65,8 @@ def _cumsum_bins(p: Tensor) -> Tensor:
 def _select(mask: Tensor, a: Tensor, b: Tensor) -> Tensor:
     """``where(mask, a, b)`` for finite a, b and a float 0/1 mask, as
     ``a·m + b·(1-m)`` (exact: one product is 0, the other is ×1);
-    ``torch.where`` is ~20x slower than a multiply on CPU."""
+    ``torch.where`` is an order of magnitude slower than a multiply on
+    CPU."""
     return a * mask + b * (1 - mask)
 
 
@@ -73,8 +74,8 @@ def _window_stats(win: Tensor) -> _Windows:
     """Each window (N, 9, L) stretched to [0, 1] (a flat one becomes all
     ones), divided by its sum, and the statistics :func:`_pair_fmi` uses:
     float32, except that the CDFs and the index moments are accumulated in
-    float64 (κ divides by differences of their sums; float32 sums moved
-    FMI by 3e-6 on the 8x8 reference)."""
+    float64: κ divides by differences of their sums, which float32
+    rounding moves visibly in ill-conditioned windows."""
     lo = win.amin(1, keepdim=True)
     hi = win.amax(1, keepdim=True)
     flat = hi == lo
@@ -206,8 +207,9 @@ def fmi(fused: Tensor, ir: Tensor, vis: Tensor,
     MATLAB's ``dct2`` of the whole image (FMI_dct), ``'wavelet'`` — the
     one-level ``dwt2(.., 'dmey')`` mosaic ``[cA cH; cV cD]`` stretched to
     [0, 1] (FMI_w). Higher is better, 0..1. The window statistics run in
-    float32, in blocks of rows (the toolbox: float64, which moves FMI by
-    under 1e-6 relative on the reference crops).
+    float32 (CDFs and index moments accumulated in float64), in blocks of
+    rows (the toolbox: float64, which moves FMI by under 1e-6 relative on
+    the reference crops).
 
     Returns:
         float64 tensor (B,); NaN for images smaller than 3x3.

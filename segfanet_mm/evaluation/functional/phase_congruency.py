@@ -138,7 +138,7 @@ def _median(x: Tensor) -> Tensor:
     if n % 2:
         return lo
     # the smallest value above lo (values <= lo pushed up to the float
-    # maximum: ~5x faster than torch.where on CPU), unless lo repeats
+    # maximum: faster than torch.where on CPU), unless lo repeats
     at_most = x <= lo[..., None]
     hi = (x + at_most * torch.finfo(x.dtype).max).amin(-1)
     hi = torch.where(at_most.sum(-1) > n // 2, lo, hi)
@@ -257,7 +257,7 @@ def _masked_correlation(src: Tensor, masks: Tensor, feat_f: Tensor) -> Tensor:
     k = _gaussian(11, 1.5, str(src.device)).to(src.dtype)
     maps = torch.cat([src, feat_f, src * src, feat_f * feat_f,
                       src * feat_f], 1)
-    # NHWC: oneDNN's depthwise convolution of 11 maps is ~3x faster on CPU
+    # NHWC: oneDNN's depthwise convolution of 11 maps is faster on CPU
     m = separable_filter(F.pad(maps, (5, 5, 5, 5)), k, channels_last=True)
     mu, mu_f = m[:, :3], m[:, 3:4]
     var = m[:, 4:7] - mu * mu
