@@ -1,7 +1,7 @@
 # The two commands a new user runs: `make demo` and `make test`.
 PYTHON ?= python3
-DEMO_CONFIG ?= configs/segfanet_demo.py
-DEMO_WORK_DIR ?= work_dirs/demo
+DEMO_CONFIG ?= configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py
+DEMO_WORK_DIR ?= work_dirs/$(basename $(notdir $(DEMO_CONFIG)))
 
 .PHONY: install demo test results results-msrs results-downstream
 

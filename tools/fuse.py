@@ -44,7 +44,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn,
                            Progress, TextColumn, TimeRemainingColumn)
 
 from segfanet_mm.apis import (fuse_pair, fuse_pair_classical,
-                              init_fusion_model)
+                              init_fusion_model, load_config,
+                              resolve_config_path)
 from segfanet_mm.models.classical_fusion import RULES
 from segfanet_mm.datasets import DatasetLayoutError
 from segfanet_mm.datasets.ivf_dataset import list_images
@@ -126,6 +127,8 @@ def check_arguments(args: argparse.Namespace) -> None:
         fail(f'--out {args.out} is a file, not a folder')
     check_device(args.device)
     if not args.rule:
+        # an old name of a renamed config reads its new file from here on
+        args.config = resolve_config_path(args.config)
         if not osp.isfile(args.config):
             fail(f'config {args.config} does not exist')
         check_checkpoint_file(args.checkpoint)
@@ -274,9 +277,8 @@ def overlay(rgb: np.ndarray, seg: np.ndarray, palette) -> np.ndarray:
 
 def load_model(args: argparse.Namespace):
     """The model, or a one-line error naming the config or checkpoint."""
-    from mmengine.config import Config
     try:
-        config = Config.fromfile(args.config)
+        config = load_config(args.config)
     except Exception as err:  # syntax errors, missing _base_ files, ...
         fail(f'cannot read config {args.config}: {err}')
     try:

@@ -4,13 +4,16 @@
 
 Runs ``tools/train.py`` and then ``tools/test.py --out`` on the last
 checkpoint, exactly as a user would, and prints the paths of the checkpoint,
-the logs, the metrics and the fused images.
+the logs, the metrics and the fused images. The work dir defaults to
+``work_dirs/<config name>``, as ``tools/train.py``'s does.
 """
 import argparse
 import glob
 import os.path as osp
 import subprocess
 import sys
+
+from segfanet_mm.apis import resolve_config_path
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 
@@ -23,9 +26,13 @@ def run(args: list) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config')
-    parser.add_argument('--work-dir', default='work_dirs/demo')
+    parser.add_argument('--work-dir')
     parser.add_argument('--cfg-options', nargs='+', default=[])
     args = parser.parse_args()
+    if args.work_dir is None:
+        config = resolve_config_path(args.config, warn=False)
+        name = osp.splitext(osp.basename(config))[0]
+        args.work_dir = osp.join('work_dirs', name)
     extra = ['--cfg-options', *args.cfg_options] if args.cfg_options else []
     run([osp.join(TOOLS, 'train.py'), args.config, '--work-dir',
          args.work_dir, *extra])

@@ -10,17 +10,77 @@ from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
 
+# Configs renamed to mmseg's scheme {algorithm}-{variant}_{N}xb{B}-
+# {schedule}_{dataset}-{crop} (configs/segfanet/README.md): old path under
+# configs/ -> new path under configs/. The only record of the old names:
+# load_config reads an old path from its new file and says so once; there
+# are no alias files.
+RENAMED_CONFIGS = {
+    'segfanet_demo.py': 'segfanet/segfanet-s_1xb4-400i_demo-128x128.py',
+    'segfanet_demo_noalign.py':
+    'segfanet/segfanet-s-noalign_1xb4-400i_demo-128x128.py',
+    'segfanet_demo_fusiononly.py':
+    'segfanet/segfanet-s-fusiononly_1xb4-400i_demo-128x128.py',
+    'segfanet_b_demo.py': 'segfanet/segfanet-b_1xb4-400i_demo-128x128.py',
+    'segfanet_s_real.py':
+    'segfanet/segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py',
+    'segfanet_s_real_noalign.py':
+    'segfanet/segfanet-s-noalign_1xb8-1000i_roadscene-msrsmini-192x192.py',
+    'segfanet_s_real_fusiononly.py':
+    'segfanet/segfanet-s-fusiononly_1xb8-1000i_roadscene-msrsmini-192x192.py',
+    'segfanet_b_real.py':
+    'segfanet/segfanet-b_1xb8-1000i_roadscene-msrsmini-192x192.py',
+    'segfanet_msrs.py': 'segfanet/segfanet-s_1xb4-40k_msrs-480x640.py',
+    'segfanet_potsdam.py': 'segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py',
+    'segfanet_whu.py': 'segfanet/segfanet-s_1xb4-80k_whu-512x512.py',
+    'baselines/fcn_r18-4ch_demo.py':
+    'baselines/fcn_r18-4ch_1xb4-600i_demo-128x128.py',
+}
+
+
+def resolve_config_path(path: str, warn: bool = True) -> str:
+    """The file to read for the config ``path``.
+
+    ``path`` itself when it is a file. The old path of a renamed config
+    (``configs/segfanet_whu.py``, relative or absolute; see
+    :data:`RENAMED_CONFIGS`) gives its new file, with one warning naming
+    it when ``warn``. Any other path comes back unchanged, so reading it
+    fails as it always did.
+    """
+    if osp.isfile(path):
+        return path
+    norm = osp.normpath(path)
+    for old, new in RENAMED_CONFIGS.items():
+        tail = osp.join('configs', *old.split('/'))
+        if norm != tail and not norm.endswith(osp.sep + tail):
+            continue
+        moved = norm[:len(norm) - len(tail)] + osp.join(
+            'configs', *new.split('/'))
+        if not osp.isfile(moved):
+            break
+        if warn:
+            print_log(
+                f'config {path} was renamed to {moved}; loading that '
+                '(the old path keeps working, but use the new one)',
+                logger='current', level=logging.WARNING)
+        return moved
+    return path
+
+
 def load_config(path: str,
                 cfg_options: Optional[dict] = None,
                 work_dir: Optional[str] = None,
                 launcher: str = 'none') -> Config:
     """Read a config, apply ``--cfg-options`` and resolve ``work_dir``.
 
-    A top-level variable given in ``--cfg-options`` (``data_root=DIR``)
-    reaches every place the config used it: see :func:`rebind_variable`.
-    ``work_dir`` priority, as in mmseg: command line > config file >
-    ``./work_dirs/<config name>``.
+    Every tool reads its config here. An old path of a renamed config
+    reads the new file (:func:`resolve_config_path`). A top-level
+    variable given in ``--cfg-options`` (``data_root=DIR``) reaches every
+    place the config used it: see :func:`rebind_variable`. ``work_dir``
+    priority, as in mmseg: command line > config file >
+    ``./work_dirs/<config name>`` (the new name for a renamed config).
     """
+    path = resolve_config_path(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file {path} does not exist')
     cfg = Config.fromfile(path)

@@ -1,7 +1,9 @@
 """Python API: load a SegFANet model and fuse image pairs.
 
     >>> from segfanet_mm.apis import init_fusion_model, fuse_pair
-    >>> model = init_fusion_model('configs/segfanet_demo.py', 'model.pth')
+    >>> model = init_fusion_model(
+    ...     'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py',
+    ...     'model.pth')
     >>> result = fuse_pair(model, 'ir.png', 'vis.png')
     >>> result.fused.shape, result.fused_rgb.shape, result.seg.shape
 """
@@ -23,6 +25,7 @@ from ..datasets.transforms.image_io import (ImageReadError, load_infrared,
                                             to_visible)
 from ..utils.checkpoint_checks import check_state_dict_fits, state_dict_of
 from ..utils.uint8_image import to_uint8_image
+from .config_utils import load_config
 
 ImageLike = Union[str, Path, np.ndarray]
 
@@ -83,8 +86,8 @@ def init_fusion_model(config: Union[str, Path, Config],
     (and warns about the rest), e.g. to start fine-tuning.
     """
     if not isinstance(config, Config):
-        config = Config.fromfile(str(config))
-    if cfg_options:
+        config = load_config(str(config), cfg_options)
+    elif cfg_options:
         config.merge_from_dict(cfg_options)
     config.model.pretrained = None
     config.model.train_cfg = None

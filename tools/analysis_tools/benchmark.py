@@ -53,12 +53,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import segfanet_mm  # noqa: F401
 import torch
-from mmengine.config import Config
 from mmengine.hooks import Hook, IterTimerHook
 from mmseg.structures import SegDataSample
 from torch import nn
 
-from segfanet_mm.apis import build_runner, init_fusion_model
+from segfanet_mm.apis import build_runner, init_fusion_model, load_config
 from segfanet_mm.apis.inference import slide_test_cfg
 from segfanet_mm.models import ClassicalFusion
 
@@ -279,7 +278,7 @@ class InterleavedPlainSteps(Hook):
 
 
 def benchmark_training(args) -> None:
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     cfg.work_dir = tempfile.mkdtemp(prefix='segfanet_bench_')
     cfg.train_cfg = dict(type='IterBasedTrainLoop',
                          max_iters=args.warmup + args.train_iters,

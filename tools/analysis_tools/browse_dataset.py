@@ -19,10 +19,11 @@ from typing import Optional, Sequence
 import numpy as np
 
 import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
+from segfanet_mm.apis import load_config
 from segfanet_mm.utils import atomic_imwrite
 from segfanet_mm.visualization import colorize
 
@@ -64,14 +65,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> str:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     dataset = DATASETS.build(cfg[f'{args.split}_dataloader'].dataset)
     out = args.out or osp.join(
         'work_dirs', 'browse',
-        osp.splitext(osp.basename(args.config))[0], args.split)
+        osp.splitext(osp.basename(cfg.filename))[0], args.split)
     os.makedirs(out, exist_ok=True)
     palette = dataset.metainfo['palette']
     count = min(args.num, len(dataset))

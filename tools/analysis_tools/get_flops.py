@@ -12,9 +12,10 @@ import argparse
 import segfanet_mm  # noqa: F401
 import torch
 from mmengine.analysis import FlopAnalyzer
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
+
+from segfanet_mm.apis import load_config
 
 PART_NAMES = {
     'backbone': 'encoder',
@@ -27,7 +28,7 @@ PART_NAMES = {
 
 def count(config: str, height: int, width: int) -> list:
     """Rows (part, parameters, GFLOPs) ending with the total."""
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     model = MODELS.build(cfg.model).eval()
     inputs = torch.rand(1, 4, height, width)

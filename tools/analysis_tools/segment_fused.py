@@ -58,6 +58,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from segfanet_mm.apis import resolve_config_path
 from segfanet_mm.datasets.ivf_dataset import list_images
 from segfanet_mm.utils import atomic_write_bytes
 
@@ -104,7 +105,7 @@ class Method:
             if not sep or not config or not checkpoint:
                 raise SystemExit(f'error: --method {name}: '
                                  f'model:CONFIG:CHECKPOINT, got {spec!r}')
-            self.config = osp.abspath(config)
+            self.config = osp.abspath(resolve_config_path(config))
             self.checkpoint = osp.abspath(checkpoint)
         else:
             folders = spec.split(',')
@@ -249,7 +250,7 @@ class Protocol:
         self.args = args
         self.methods = methods
         self.work = osp.abspath(args.work_dir)
-        self.config = osp.abspath(args.config)
+        self.config = osp.abspath(resolve_config_path(args.config))
         self.splits = {
             s: {kind: osp.abspath(getattr(args, f'{s}_{kind}'))
                 if getattr(args, f'{s}_{kind}') else None
