@@ -4,8 +4,8 @@
 # (configs/segfanet/segfanet-s*_1xb8-1000i_roadscene-msrsmini-192x192.py),
 # fuse the held-out VIFB pairs with them and with the classical mean/max
 # rules, score every method with the same CLI (eval_fusion.py), print the
-# table and draw the comparison picture. Trainings already finished (iter_1000.pth in
-# their work_dir) are not repeated.
+# table and draw the comparison picture. Trainings already finished
+# (iter_1000.pth in their work_dir) are not repeated.
 #   bash tools/reproduce_real_results.sh          (or: make results)
 set -euo pipefail
 SHARED=${SHARED:-../shared/data}
