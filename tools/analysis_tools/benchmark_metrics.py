@@ -23,16 +23,10 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
 NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM', 'CC',
          'PSNR', 'MSE')
@@ -205,18 +199,14 @@ def synthetic_triple(h, w, seed=0):
 
 
 def load_triple(paths):
-    import cv2
-
-    def grey(p):
-        img = cv2.imread(p, cv2.IMREAD_COLOR)
-        if img is None:
-            raise SystemExit(f'cannot read {p}')
-        rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB).astype(np.float32)
-        y = np.float32(0.299) * rgb[..., 0] + np.float32(0.587) * \
-            rgb[..., 1] + np.float32(0.114) * rgb[..., 2]
-        return np.round(y).astype(np.uint8)
-
-    return tuple(grey(p) for p in paths)
+    """The three images as uint8 grey, read and converted as the metrics'
+    CLI does (BT.601, :func:`~segfanet_mm.utils.colour.rgb_to_grey`)."""
+    from segfanet_mm.datasets.transforms.image_io import load_visible
+    from segfanet_mm.utils.colour import rgb_to_grey
+    return tuple(
+        rgb_to_grey(torch.from_numpy(load_visible(p)),
+                    channel_dim=-1)[..., 0].numpy().astype(np.uint8)
+        for p in paths)
 
 
 def time_fn(fn, runs, warmup, sync=None):

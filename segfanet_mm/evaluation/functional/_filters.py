@@ -122,17 +122,6 @@ def band_filter(x: Tensor, kernel: Tensor) -> Tensor:
     return out.view(b, c, out.shape[-2], out.shape[-1])
 
 
-def box_sum(x: Tensor, size: int) -> Tensor:
-    """Sum over every ``size`` x ``size`` window ('valid' part only).
-
-    For integer-valued float32 inputs whose window sums stay below 2^24 the
-    result is exact (every partial sum is an integer representable in
-    float32), whatever order the convolution adds in.
-    """
-    return separable_filter(x, torch.ones(size, dtype=x.dtype,
-                                          device=x.device))
-
-
 # On CPU, tensors above a few MiB are mapped and unmapped by glibc on every
 # allocation, so each new full-image temporary costs page faults (measured:
 # ~4x the cost of the arithmetic at 8 MiB), and a block that stays in the

@@ -26,25 +26,6 @@ from ._utils import as_triple, sum64
 EQUAL_RULES = ('gF', 'one')
 
 
-def sobel_strength_orientation(x: Tensor):
-    r"""Sobel edge strength and orientation of every channel.
-
-    .. math::
-        g = \sqrt{s_x^2 + s_y^2},\qquad
-        \alpha = \arctan(s_y / s_x)\ \ (\pi/2 \text{ where } s_x = 0)
-
-    with ``sx`` from ``[[-1,0,1],[-2,0,2],[-1,0,1]]`` and ``sy`` from
-    ``[[1,2,1],[0,0,0],[-1,-2,-1]]``, zero padding, same-size output.
-
-    Args:
-        x: (B, C, H, W) float32.
-
-    Returns:
-        ``(g, alpha)``, each (B, C, H, W).
-    """
-    return _sobel_block(F.pad(x.to(torch.float32), (1, 1, 1, 1)))
-
-
 def qabf(fused: Tensor, ir: Tensor, vis: Tensor,
          equal_rule: str = 'gF') -> Tensor:
     r"""Qabf edge-information transfer from both sources to F.
