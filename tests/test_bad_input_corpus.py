@@ -19,6 +19,7 @@ from segfanet_mm.datasets import DatasetLayoutError, IVFDataset
 from segfanet_mm.datasets.transforms import ImageReadError
 
 REPO = Path(__file__).resolve().parents[1]
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 H, W = 48, 64
 WORKS = {'jpeg_as_png', 'rgba_vis', 'ir16', 'ir_rgb_grey', 'good',
          'ir16_hot_pixel', 'ir16_tiff', 'ir_float_nan', 'vis_float255',
@@ -151,12 +152,12 @@ def test_empty_split_file_is_named(corpus):
 def test_fuse_tool_on_corpus(corpus, tmp_path):
     torch.manual_seed(0)
     from segfanet_mm.apis import init_fusion_model
-    model = init_fusion_model('configs/segfanet_demo.py')
+    model = init_fusion_model(CONFIG)
     weights = tmp_path / 'w.pth'
     torch.save(model.state_dict(), weights)
     out_dir = tmp_path / 'out'
     out = subprocess.run(
-        [sys.executable, 'tools/fuse.py', 'configs/segfanet_demo.py',
+        [sys.executable, 'tools/fuse.py', CONFIG,
          str(weights), '--ir', str(corpus / 'ir'), '--vis',
          str(corpus / 'vis'), '--out', str(out_dir)],
         cwd=REPO, capture_output=True, text=True, timeout=600)
@@ -298,7 +299,7 @@ def checkpoints(tmp_path_factory):
     from segfanet_mm.apis import init_fusion_model
     folder = tmp_path_factory.mktemp('ckpt')
     torch.manual_seed(0)
-    torch.save(init_fusion_model('configs/segfanet_demo.py').state_dict(),
+    torch.save(init_fusion_model(CONFIG).state_dict(),
                folder / 'good.pth')
     (folder / 'empty.pth').write_bytes(b'')
     good = (folder / 'good.pth').read_bytes()
@@ -362,7 +363,7 @@ def test_fuse_cli_refuses_bad_arguments(corpus, checkpoints, tmp_path, case,
             '--ir': str(corpus / 'ir'), '--vis': str(corpus / 'vis'),
             '--out': str(tmp_path / 'out')}
     args.update(overrides)
-    argv = ['fuse.py', 'configs/segfanet_demo.py',
+    argv = ['fuse.py', CONFIG,
             args.pop('checkpoint').format(**names)]
     for key, value in args.items():
         values = value if isinstance(value, list) else [value]

@@ -10,9 +10,10 @@ REPO = Path(__file__).resolve().parents[2]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
-@pytest.mark.parametrize('config', ['segfanet_whu.py', 'segfanet_potsdam.py'])
+@pytest.mark.parametrize('config', ['segfanet-s_1xb4-80k_whu-512x512.py',
+                                    'segfanet-s_1xb4-80k_potsdam-512x512.py'])
 def test_top_level_data_root_reaches_every_dataloader(config, tmp_path):
-    cfg = load_config(str(REPO / 'configs' / config),
+    cfg = load_config(str(REPO / 'configs' / 'segfanet' / config),
                       dict(data_root=str(tmp_path)))
     assert cfg.data_root == str(tmp_path)
     for loader in LOADERS:
@@ -21,7 +22,8 @@ def test_top_level_data_root_reaches_every_dataloader(config, tmp_path):
 
 def test_nested_override_given_with_it_wins(tmp_path):
     cfg = load_config(
-        str(REPO / 'configs' / 'segfanet_whu.py'),
+        str(REPO / 'configs' / 'segfanet' /
+            'segfanet-s_1xb4-80k_whu-512x512.py'),
         {'data_root': str(tmp_path / 'a'),
          'val_dataloader.dataset.data_root': str(tmp_path / 'b')})
     assert cfg.train_dataloader.dataset.data_root == str(tmp_path / 'a')

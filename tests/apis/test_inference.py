@@ -6,14 +6,16 @@ import torch
 from segfanet_mm.apis import fuse_pair, init_fusion_model
 from segfanet_mm.datasets.transforms import ImageReadError
 
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
+
 
 @pytest.fixture(scope='module')
 def model(tmp_path_factory):
     torch.manual_seed(0)
-    built = init_fusion_model('configs/segfanet_demo.py')
+    built = init_fusion_model(CONFIG)
     path = tmp_path_factory.mktemp('ckpt') / 'weights.pth'
     torch.save(built.state_dict(), path)  # a plain state dict loads too
-    return init_fusion_model('configs/segfanet_demo.py', str(path))
+    return init_fusion_model(CONFIG, str(path))
 
 
 def smooth_pair(h, w):

@@ -49,7 +49,7 @@ def test_msrs_weights_keep_a_night_pedestrian(shared_data):
     val = shared_data / 'msrs_seg' / 'val'
     if not val.is_dir():
         pytest.skip(f'{val} not found')
-    entry = next(m for m in MODELS_ if 'msrs' in m['Config'])
+    entry = next(m for m in MODELS_ if '_msrs-' in m['Config'])
     model = init_fusion_model(REPO / entry['Config'],
                               str(REPO / entry['Weights']))
     assert model.dataset_meta['classes'][2] == 'person'

@@ -14,7 +14,9 @@ from segfanet_mm.utils.checkpoint_checks import (CheckpointMismatchError,
                                                  NonFiniteWeightsError)
 
 REPO = Path(__file__).resolve().parents[2]
-S_CONFIG = 'configs/segfanet_demo.py'
+S_CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
+B_CONFIG = 'configs/segfanet/segfanet-b_1xb4-400i_demo-128x128.py'
+FCN_CONFIG = 'configs/baselines/fcn_r18-4ch_1xb4-600i_demo-128x128.py'
 
 
 @pytest.fixture(scope='module')
@@ -36,7 +38,7 @@ def test_own_weights_load_strictly(s_weights):
 
 def test_weights_of_the_other_variant_are_refused(s_weights):
     with pytest.raises(CheckpointMismatchError) as err:
-        init_fusion_model('configs/segfanet_b_demo.py', str(s_weights))
+        init_fusion_model(B_CONFIG, str(s_weights))
     message = str(err.value)
     assert str(s_weights) in message and 'of another shape' in message
 
@@ -49,7 +51,7 @@ def test_weights_with_another_number_of_classes_are_refused(s_weights):
 
 
 def test_an_unrelated_model_is_refused(tmp_path, s_weights):
-    other = init_fusion_model('configs/baselines/fcn_r18-4ch_demo.py')
+    other = init_fusion_model(FCN_CONFIG)
     path = tmp_path / 'fcn.pth'
     torch.save(other.state_dict(), path)
     with pytest.raises(CheckpointMismatchError,
@@ -87,7 +89,7 @@ def test_non_finite_weights_are_refused_naming_the_tensor(tmp_path,
 def test_test_tool_refuses_a_checkpoint_of_another_config(
         s_weights, demo_root):
     out = subprocess.run(
-        [sys.executable, 'tools/test.py', 'configs/segfanet_b_demo.py',
+        [sys.executable, 'tools/test.py', B_CONFIG,
          str(s_weights), '--cfg-options', 'test_dataloader.num_workers=0',
          'test_dataloader.persistent_workers=0'],
         cwd=REPO, capture_output=True, text=True, timeout=600)

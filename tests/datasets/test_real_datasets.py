@@ -98,15 +98,17 @@ def test_msrs_label_values_compose_with_class_subset(tmp_path):
 
 
 @pytest.mark.parametrize('config, hint', [
-    ('segfanet_whu.py', 'python tools/dataset_converters/whu_opt_sar.py '
+    ('segfanet-s_1xb4-80k_whu-512x512.py',
+     'python tools/dataset_converters/whu_opt_sar.py '
      '/path/to/WHU-OPT-SAR --out {root}'),
-    ('segfanet_potsdam.py', 'python tools/dataset_converters/'
+    ('segfanet-s_1xb4-80k_potsdam-512x512.py',
+     'python tools/dataset_converters/'
      'potsdam_fusion.py /path/to/potsdam_zips --out {root}'),
-    ('segfanet_msrs.py', 'ln -s /path/to/MSRS {root}'),
+    ('segfanet-s_1xb4-40k_msrs-480x640.py', 'ln -s /path/to/MSRS {root}'),
 ])
 def test_configs_without_data_name_folder_and_command(tmp_path, config,
                                                        hint):
-    cfg = Config.fromfile(str(REPO / 'configs' / config))
+    cfg = Config.fromfile(str(REPO / 'configs' / 'segfanet' / config))
     dataset_cfg = cfg.train_dataloader.dataset
     classes = DATASETS.get(dataset_cfg.type).METAINFO['classes']
     assert cfg.model.decode_head.num_classes == len(classes)

@@ -7,7 +7,7 @@ import pytest
 from segfanet_mm.apis import build_runner, load_config
 from segfanet_mm.engine.hooks import PreflightError
 
-CONFIG = 'configs/segfanet_demo.py'
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 FAST = {
     f'{split}_dataloader.{key}': 0
     for split in ('train', 'val')

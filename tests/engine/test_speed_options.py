@@ -14,7 +14,7 @@ from mmengine.config import Config
 from mmseg.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]
-CONFIG = 'configs/segfanet_demo.py'
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 SHORT = [
     'train_cfg.max_iters=3', 'train_cfg.val_interval=1000',
     'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=3',

@@ -10,7 +10,11 @@ from mmseg.structures import SegDataSample
 from segfanet_mm.models import SegFANet
 from segfanet_mm.models.segmentors.segfanet import _Outputs
 
-CONFIG = 'configs/segfanet_demo.py'
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
+NOALIGN_CONFIG = (
+    'configs/segfanet/segfanet-s-noalign_1xb4-400i_demo-128x128.py')
+FUSION_ONLY_CONFIG = (
+    'configs/segfanet/segfanet-s-fusiononly_1xb4-400i_demo-128x128.py')
 FUSION_KEYS = {'loss_fus_int', 'loss_fus_grad', 'loss_fus_ssim'}
 SEG_KEYS = {'decode.loss_ce', 'decode.acc_seg'}
 
@@ -86,7 +90,7 @@ def test_seg_loss_weight_scales_and_zero_skips(monkeypatch):
     assert torch.allclose(half['decode.loss_ce'], full['decode.loss_ce'] / 2)
     assert torch.allclose(half['decode.acc_seg'], full['decode.acc_seg'])
 
-    fusion_only = build('configs/segfanet_demo_fusiononly.py')
+    fusion_only = build(FUSION_ONLY_CONFIG)
     assert fusion_only.align_loss is None
 
     def fail(*args, **kwargs):
@@ -97,7 +101,7 @@ def test_seg_loss_weight_scales_and_zero_skips(monkeypatch):
 
 
 def test_noalign_config_builds_no_alignment():
-    model = build('configs/segfanet_demo_noalign.py')
+    model = build(NOALIGN_CONFIG)
     assert model.align_loss is None
     losses = model.loss(torch.rand(2, 4, 32, 32), samples(2, 32, 32))
     assert set(losses) == FUSION_KEYS | SEG_KEYS

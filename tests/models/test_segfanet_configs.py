@@ -1,4 +1,7 @@
 """SegFANet configs: variants' sizes, ablations differ only where meant."""
+import re
+from pathlib import Path
+
 import pytest
 import torch
 from mmengine.config import Config
@@ -26,59 +29,69 @@ def num_params(path: str) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+DEMO = 'configs/segfanet/segfanet-{}_1xb4-400i_demo-128x128.py'
+REAL = 'configs/segfanet/segfanet-{}_1xb8-1000i_roadscene-msrsmini-192x192.py'
+
+
 def test_small_variant_size():
-    assert num_params('configs/segfanet_demo.py') <= 500_000
+    assert num_params(DEMO.format('s')) <= 500_000
 
 
-@pytest.mark.parametrize('path', ['configs/segfanet_demo_noalign.py',
-                                  'configs/segfanet_demo_fusiononly.py'])
-def test_ablations_build_smaller(path):
-    assert num_params(path) < num_params('configs/segfanet_demo.py')
+@pytest.mark.parametrize('variant', ['s-noalign', 's-fusiononly'])
+def test_ablations_build_smaller(variant):
+    assert num_params(DEMO.format(variant)) < num_params(DEMO.format('s'))
 
 
-@pytest.mark.parametrize(
-    'path', ['configs/segfanet_b_demo.py', 'configs/segfanet_b_real.py'])
+@pytest.mark.parametrize('path', [DEMO.format('b'), REAL.format('b')])
 def test_base_variant_size(path):
     assert 10_000_000 <= num_params(path) <= 30_000_000
 
 
-@pytest.mark.parametrize('small, base, also', [
-    ('configs/segfanet_demo.py', 'configs/segfanet_b_demo.py', ()),
+def test_base_variant_is_selected_one_way():
+    """Every B config takes B from its model base
+    (``_base_/models/segfanet_b.py``), none by copying B's keys."""
+    configs = sorted(Path('configs').glob('**/segfanet-b*.py'))
+    assert len(configs) >= 2
+    for path in configs:
+        text = path.read_text()
+        assert "'../_base_/models/segfanet_b.py'" in text, path
+        assert '{{' not in text and 'b_widths' not in text, path
+
+
+@pytest.mark.parametrize('recipe, also', [
+    (DEMO, ()),
     # B keeps the fusion loss it was trained with (S's first release)
-    ('configs/segfanet_s_real.py', 'configs/segfanet_b_real.py',
-     ('model.fusion_loss.', )),
-])
-def test_base_variants_change_only_the_architecture(small, base, also):
-    changed = diff(Config.fromfile(small), Config.fromfile(base))
+    (REAL, ('model.fusion_loss.', )),
+], ids=['demo', 'real'])
+def test_base_variants_change_only_the_architecture(recipe, also):
+    changed = diff(Config.fromfile(recipe.format('s')),
+                   Config.fromfile(recipe.format('b')))
     architecture = ('model.backbone.', 'model.decode_head.',
-                    'model.fusion_head.', 'model.align_loss.', 'segfanet_b.',
+                    'model.fusion_head.', 'model.align_loss.',
                     'b_widths') + also
     assert 'model.backbone.widths' in changed
     assert all(key.startswith(architecture) for key in changed), changed
 
 
 def test_base_real_config_keeps_its_trained_loss():
-    loss = Config.fromfile('configs/segfanet_b_real.py').model.fusion_loss
+    loss = Config.fromfile(REAL.format('b')).model.fusion_loss
     assert loss == dict(type='FusionLoss', w_int=3.0, w_grad=10.0, w_ssim=3.0)
 
 
 def test_ablations_differ_only_where_meant():
-    main = Config.fromfile('configs/segfanet_demo.py')
-    assert diff(main, Config.fromfile('configs/segfanet_demo_noalign.py')) \
+    main = Config.fromfile(DEMO.format('s'))
+    assert diff(main, Config.fromfile(DEMO.format('s-noalign'))) \
         == {'model.align_loss.loss_weight'}
-    assert diff(main, Config.fromfile('configs/segfanet_demo_fusiononly.py')) \
+    assert diff(main, Config.fromfile(DEMO.format('s-fusiononly'))) \
         == {'model.align_loss.loss_weight', 'model.seg_loss_weight',
             'model.fusion_head.semantic_injection',
             'model_wrapper_cfg.type',
             'model_wrapper_cfg.find_unused_parameters'}
 
 
-@pytest.mark.parametrize('path', [
-    'configs/segfanet_demo.py', 'configs/segfanet_demo_noalign.py',
-    'configs/segfanet_demo_fusiononly.py', 'configs/segfanet_b_demo.py'
-])
-def test_configs_import_the_plugin(path):
-    cfg = Config.fromfile(path)
+@pytest.mark.parametrize('variant', ['s', 's-noalign', 's-fusiononly', 'b'])
+def test_configs_import_the_plugin(variant):
+    cfg = Config.fromfile(DEMO.format(variant))
     assert cfg.custom_imports == dict(imports=['segfanet_mm'],
                                       allow_failed_imports=False)
     assert cfg.model.data_preprocessor.type == 'IVFDataPreProcessor'
@@ -87,8 +100,7 @@ def test_configs_import_the_plugin(path):
 
 
 def test_real_recipe_builds_all_five_fusion_terms():
-    loss = MODELS.build(Config.fromfile('configs/segfanet_s_real.py').model
-                        ).fusion_loss
+    loss = MODELS.build(Config.fromfile(REAL.format('s')).model).fusion_loss
     images = [torch.rand(2, 1, 48, 48) for _ in range(3)]
     terms = loss(*images)
     assert set(terms) == {
@@ -142,3 +154,12 @@ def test_msrs_early_fusion_baseline_shares_data_and_schedule():
     for key in ('train_dataloader', 'param_scheduler', 'train_cfg',
                 'optim_wrapper', 'randomness'):
         assert cfg[key] == main[key], key
+
+
+def test_the_plugin_is_imported_in_one_place():
+    """``custom_imports`` lives in ``_base_/default_runtime.py`` alone;
+    every top-level config inherits it."""
+    setting = [path.as_posix() for path in sorted(Path('configs').glob(
+        '**/*.py')) if re.search(r'^custom_imports\b', path.read_text(),
+                                 re.MULTILINE)]
+    assert setting == ['configs/_base_/default_runtime.py']

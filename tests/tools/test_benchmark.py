@@ -9,7 +9,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / 'tools' / 'analysis_tools' / 'benchmark.py'
-CONFIG = 'configs/segfanet_demo.py'
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 NUMBER = r'([+-]?[0-9.]+)'
 
 

@@ -10,6 +10,7 @@ from segfanet_mm.datasets import PotsdamFusionDataset
 from tools.analysis_tools import browse_dataset
 
 REPO = Path(__file__).resolve().parents[2]
+POTSDAM_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py'
 H, W, GAP = 24, 32, browse_dataset.GAP
 
 
@@ -37,7 +38,7 @@ def test_labelled_panels_match_sources(tmp_path):
     root = tmp_path / 'potsdam'
     write_pairs(root, 'val', ['2_13_0_0', '2_13_0_512', '2_14_0_0'])
     out = browse_dataset.main([
-        str(REPO / 'configs/segfanet_potsdam.py'), '--split', 'val',
+        str(REPO / POTSDAM_CONFIG), '--split', 'val',
         '--num', '2', '--out', str(tmp_path / 'browse'), '--cfg-options',
         f'val_dataloader.dataset.data_root={root}'
     ])

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CONFIG = 'configs/segfanet_demo.py'
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 FAST = [
     'train_cfg.max_iters=4', 'train_cfg.val_interval=4',
     'default_hooks.checkpoint.interval=4', 'default_hooks.logger.interval=1',

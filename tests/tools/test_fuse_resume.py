@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 REPO = Path(__file__).resolve().parents[2]
+CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 FIELDS = ('fused', 'fused_rgb')
 
 
@@ -103,10 +104,10 @@ def test_killed_run_resumes_to_the_outputs_of_an_uninterrupted_one(tmp_path):
     from segfanet_mm.apis import fuse_pair, init_fusion_model
     torch.manual_seed(0)
     weights = tmp_path / 'w.pth'
-    torch.save(init_fusion_model('configs/segfanet_demo.py').state_dict(),
+    torch.save(init_fusion_model(CONFIG).state_dict(),
                weights)
     ir, vis = write_pairs(tmp_path, 6, size=(96, 128))
-    model = ['configs/segfanet_demo.py', weights, '--ir', ir, '--vis', vis]
+    model = [CONFIG, weights, '--ir', ir, '--vis', vis]
     out = tmp_path / 'out'
     proc = subprocess.Popen(
         [sys.executable, 'tools/fuse.py', *map(str, model), '--out',
@@ -122,7 +123,7 @@ def test_killed_run_resumes_to_the_outputs_of_an_uninterrupted_one(tmp_path):
     skipped = 6 - int(fused.group(1))
     assert skipped >= 1 and f'skipped {skipped} pair(s)' in result.stdout
     assert not list(out.rglob('*.tmp'))
-    net = init_fusion_model('configs/segfanet_demo.py', str(weights))
+    net = init_fusion_model(CONFIG, str(weights))
     for stem in (f'p{i}' for i in range(6)):  # as an uninterrupted run
         want = fuse_pair(net, str(ir / f'{stem}.png'),
                          str(vis / f'{stem}.png'))

@@ -1,4 +1,5 @@
-"""A few training iterations of configs/segfanet_msrs.py on real MSRS pairs
+"""A few training iterations of
+configs/segfanet/segfanet-s_1xb4-40k_msrs-480x640.py on real MSRS pairs
 (``msrs_mini`` in the shared data folder; skipped when absent).
 
 msrs_mini stores binary person masks (0/255), not the 9-class MSRS labels,
@@ -42,9 +43,10 @@ default_hooks = dict(logger=dict(interval=1))
 @pytest.mark.skipif(not msrs_mini().is_dir(),
                     reason=f'shared data not found at {msrs_mini()}')
 def test_train_msrs_config_on_msrs_mini(tmp_path):
-    config = tmp_path / 'segfanet_msrs_mini.py'
+    config = tmp_path / 'segfanet-s_1xb4-40k_msrs-mini.py'
     config.write_text(OVERRIDE.format(
-        config=REPO / 'configs' / 'segfanet_msrs.py', root=msrs_mini()))
+        config=REPO / 'configs' / 'segfanet' /
+        'segfanet-s_1xb4-40k_msrs-480x640.py', root=msrs_mini()))
     work = tmp_path / 'work'
     run = subprocess.run(
         [sys.executable, 'tools/train.py', str(config), '--work-dir',

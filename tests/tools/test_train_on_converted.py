@@ -14,6 +14,8 @@ import potsdam_fusion
 import whu_opt_sar
 
 REPO = Path(__file__).resolve().parents[2]
+WHU_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_whu-512x512.py'
+POTSDAM_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py'
 # A few iterations on 64 x 64 crops; the data root is the only data option.
 OPTS = [
     'crop_size=(64,64)', 'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
@@ -51,7 +53,7 @@ def train(command, data_root, work, env=None):
 
 @pytest.mark.slow
 def test_train_whu_with_data_root_option(whu_root, tmp_path):
-    log = train([sys.executable, 'tools/train.py', 'configs/segfanet_whu.py'],
+    log = train([sys.executable, 'tools/train.py', WHU_CONFIG],
                 whu_root, tmp_path)
     assert 'farmland' in log  # the per-class table of the 8 WHU classes
 
@@ -64,7 +66,7 @@ def test_train_potsdam_with_data_root_option(tmp_path):
     assert not potsdam_fusion.main([str(src), '--out', str(out), '--labels',
                                     'all'])['failed']
     log = train(
-        [sys.executable, 'tools/train.py', 'configs/segfanet_potsdam.py'],
+        [sys.executable, 'tools/train.py', POTSDAM_CONFIG],
         out, tmp_path / 'work')
     assert 'impervious_surface' in log
 
@@ -74,6 +76,6 @@ def test_dist_train_whu_two_cpu_processes(whu_root, tmp_path):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = str(s.getsockname()[1])
-    log = train(['bash', 'tools/dist_train.sh', 'configs/segfanet_whu.py',
+    log = train(['bash', 'tools/dist_train.sh', WHU_CONFIG,
                  '2'], whu_root, tmp_path, dict(PORT=port))
     assert 'Distributed training: True' in log

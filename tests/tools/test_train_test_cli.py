@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BASELINE = 'configs/baselines/fcn_r18-4ch_demo.py'
+BASELINE = 'configs/baselines/fcn_r18-4ch_1xb4-600i_demo-128x128.py'
 FAST = [
     'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=0',
     'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=0',
