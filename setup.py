@@ -1,6 +1,5 @@
 """SegFANet-MM: an MMSegmentation 1.x plugin for infrared-visible fusion."""
 import os.path as osp
-
 from setuptools import find_packages, setup
 
 

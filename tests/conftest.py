@@ -6,7 +6,6 @@ import sys
 import cv2
 import numpy as np
 import pytest
-
 from data_paths import REPO_ROOT, shared_data_dir
 
 sys.path.insert(0, str(REPO_ROOT))
@@ -25,8 +24,12 @@ def shared_data():
     return root
 
 
-def write_pair_folder(root: str, stems, size=(40, 56), with_ann=True,
-                      num_classes=3, seed=0) -> str:
+def write_pair_folder(root: str,
+                      stems,
+                      size=(40, 56),
+                      with_ann=True,
+                      num_classes=3,
+                      seed=0) -> str:
     """Write small random pairs as ``root/{vis,ir,ann}/<stem>.png``."""
     rng = np.random.default_rng(seed)
     h, w = size

@@ -21,9 +21,11 @@ from segfanet_mm.datasets.transforms import ImageReadError
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 H, W = 48, 64
-WORKS = {'jpeg_as_png', 'rgba_vis', 'ir16', 'ir_rgb_grey', 'good',
-         'ir16_hot_pixel', 'ir16_tiff', 'ir_float_nan', 'vis_float255',
-         'vis_float01', 'vis_exif_rotated', 'vis_palette'}
+WORKS = {
+    'jpeg_as_png', 'rgba_vis', 'ir16', 'ir_rgb_grey', 'good', 'ir16_hot_pixel',
+    'ir16_tiff', 'ir_float_nan', 'vis_float255', 'vis_float01',
+    'vis_exif_rotated', 'vis_palette'
+}
 FAILS = {
     'zero_byte': 'file is empty',
     'truncated': 'cannot be decoded',
@@ -104,11 +106,13 @@ def make_corpus(root: Path) -> Path:
         _tiff(vis.astype(np.float32) / 128 - 1))
     (root / 'vis' / 'vis_float_ambiguous.png').write_bytes(
         _tiff(vis.astype(np.float32) / 200))
-    (root / 'vis' / 'vis_exif_rotated.png').write_bytes(_pil(
-        np.ascontiguousarray(np.rot90(rgb, 1)), 'JPEG', orientation=6))
-    (root / 'vis' / 'vis_palette.png').write_bytes(_pil(
-        vis[..., 0] % 4, 'PNG', palette=[0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0,
-                                         255] + [0] * 756))
+    (root / 'vis' / 'vis_exif_rotated.png').write_bytes(
+        _pil(np.ascontiguousarray(np.rot90(rgb, 1)), 'JPEG', orientation=6))
+    (root / 'vis' / 'vis_palette.png').write_bytes(
+        _pil(
+            vis[..., 0] % 4,
+            'PNG',
+            palette=[0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255] + [0] * 756))
     bad = label.copy()
     bad[0, 0] = 9
     (root / 'ann' / 'bad_label.png').write_bytes(_png(bad))
@@ -125,9 +129,11 @@ def test_dataset_loader_on_corpus(corpus):
     ds = IVFDataset(
         data_root=str(corpus),
         metainfo=dict(classes=('a', 'b', 'c')),
-        pipeline=[dict(type='LoadIRVisPair'),
-                  dict(type='LoadIVFAnnotations'),
-                  dict(type='PackIVFInputs')])
+        pipeline=[
+            dict(type='LoadIRVisPair'),
+            dict(type='LoadIVFAnnotations'),
+            dict(type='PackIVFInputs')
+        ])
     assert len(ds) == len(WORKS) + len(FAILS)  # README.txt ignored
     for i in range(len(ds)):
         case = Path(ds.get_data_info(i)['vis_path']).stem
@@ -145,8 +151,10 @@ def test_dataset_loader_on_corpus(corpus):
 def test_empty_split_file_is_named(corpus):
     (corpus / 'split.txt').write_text('')
     with pytest.raises(DatasetLayoutError, match='split.txt: split file '):
-        IVFDataset(data_root=str(corpus), ann_file='split.txt',
-                   metainfo=dict(classes=('a', 'b', 'c')))
+        IVFDataset(
+            data_root=str(corpus),
+            ann_file='split.txt',
+            metainfo=dict(classes=('a', 'b', 'c')))
 
 
 def test_fuse_tool_on_corpus(corpus, tmp_path):
@@ -156,11 +164,17 @@ def test_fuse_tool_on_corpus(corpus, tmp_path):
     weights = tmp_path / 'w.pth'
     torch.save(model.state_dict(), weights)
     out_dir = tmp_path / 'out'
-    out = subprocess.run(
-        [sys.executable, 'tools/fuse.py', CONFIG,
-         str(weights), '--ir', str(corpus / 'ir'), '--vis',
-         str(corpus / 'vis'), '--out', str(out_dir)],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+    out = subprocess.run([
+        sys.executable, 'tools/fuse.py', CONFIG,
+        str(weights), '--ir',
+        str(corpus / 'ir'), '--vis',
+        str(corpus / 'vis'), '--out',
+        str(out_dir)
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600)
     assert out.returncode == 1  # some pairs failed, and it says so
     assert 'Traceback' not in out.stderr
     for case, problem in FAILS.items():
@@ -186,7 +200,6 @@ def test_whu_converter_on_broken_scene_files(tmp_path, case, problem):
     """A broken optical scene is reported with its name; the other scenes
     are converted and nothing is half-written."""
     import tifffile
-
     import whu_opt_sar
     src = tmp_path / 'WHU-OPT-SAR'
     for sub in ('optical', 'lbl'):
@@ -205,8 +218,9 @@ def test_whu_converter_on_broken_scene_files(tmp_path, case, problem):
     else:
         bad.write_bytes(_png(np.zeros((32, 32, 3), np.uint8)))
     out = tmp_path / 'whu'
-    stats = whu_opt_sar.main([str(src), '--out', str(out), '--tile-size',
-                              '16', '--split', 'hash'])
+    stats = whu_opt_sar.main(
+        [str(src), '--out',
+         str(out), '--tile-size', '16', '--split', 'hash'])
     assert list(stats['failed']) == ['B_bad'] and stats['converted'] == 1
     assert 'B_bad.tif' in stats['failed']['B_bad']
     assert problem in stats['failed']['B_bad']
@@ -246,21 +260,30 @@ def test_every_entry_point_reads_the_same_arrays(corpus, tmp_path):
         grey_ir = eval_fusion.read_grey(ir, functional, 'cpu', infrared=True)
         assert np.array_equal(grey_ir[0].numpy(), ref[..., 3]), case
         grey_vis = eval_fusion.read_grey(vis, functional, 'cpu')
-        assert torch.equal(grey_vis, functional.rgb_to_grey(torch.from_numpy(
-            ref[..., :3]).permute(2, 0, 1)).to(torch.uint8)), case
+        assert torch.equal(
+            grey_vis,
+            functional.rgb_to_grey(
+                torch.from_numpy(ref[..., :3]).permute(2, 0, 1)).to(
+                    torch.uint8)), case
     out_dir = tmp_path / 'rule'
-    out = subprocess.run(
-        [sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
-         str(corpus / 'ir'), '--vis', str(corpus / 'vis'), '--out',
-         str(out_dir)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    out = subprocess.run([
+        sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
+        str(corpus / 'ir'), '--vis',
+        str(corpus / 'vis'), '--out',
+        str(out_dir)
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600)
     assert 'Traceback' not in out.stderr
     assert 'warning: ' in out.stderr and 'ir_float_nan.png: 4 of' in out.stderr
     for case in works:
         ir, vis = (str(corpus / d / f'{case}.png') for d in ('ir', 'vis'))
-        expected = fuse_pair_classical(load_infrared(ir), load_visible(vis),
-                                       'max').fused
-        fused = cv2.imread(str(out_dir / 'fused' / f'{case}.png'),
-                           cv2.IMREAD_UNCHANGED)
+        expected = fuse_pair_classical(
+            load_infrared(ir), load_visible(vis), 'max').fused
+        fused = cv2.imread(
+            str(out_dir / 'fused' / f'{case}.png'), cv2.IMREAD_UNCHANGED)
         assert np.array_equal(fused, expected), case
 
 
@@ -289,8 +312,9 @@ def test_corpus_conversions_keep_the_scene(corpus):
     corr = lambda a, b: np.corrcoef(a.ravel(), b.ravel())[0, 1]  # noqa
     assert corr(rotated, vis) > 0.5 > 0.1 > corr(rotated, vis[::-1, ::-1])
     palette = load_visible(str(corpus / 'vis' / 'vis_palette.png'))
-    assert set(map(tuple, palette.reshape(-1, 3))) <= {
-        (0, 0, 0), (255, 0, 0), (0, 255, 0), (0, 0, 255)}
+    assert set(map(tuple, palette.reshape(-1, 3))) <= {(0, 0, 0), (255, 0, 0),
+                                                       (0, 255, 0),
+                                                       (0, 0, 255)}
 
 
 @pytest.fixture(scope='module')
@@ -299,8 +323,7 @@ def checkpoints(tmp_path_factory):
     from segfanet_mm.apis import init_fusion_model
     folder = tmp_path_factory.mktemp('ckpt')
     torch.manual_seed(0)
-    torch.save(init_fusion_model(CONFIG).state_dict(),
-               folder / 'good.pth')
+    torch.save(init_fusion_model(CONFIG).state_dict(), folder / 'good.pth')
     (folder / 'empty.pth').write_bytes(b'')
     good = (folder / 'good.pth').read_bytes()
     (folder / 'truncated.pth').write_bytes(good[:len(good) // 2])
@@ -319,18 +342,37 @@ def read_only(folder: Path) -> bool:
 
 # Issue 19, item 10: each bad argument is one line and exit status 1.
 CLI_CASES = {
-    'tile_small': ({'--tile': '8'}, 'at least 128'),
-    'tile_negative': ({'--tile': '-1'}, 'at least 128'),
-    'ir_range_reversed': ({'--ir-range': ['9', '1']}, 'low < high'),
+    'tile_small': ({
+        '--tile': '8'
+    }, 'at least 128'),
+    'tile_negative': ({
+        '--tile': '-1'
+    }, 'at least 128'),
+    'ir_range_reversed': ({
+        '--ir-range': ['9', '1']
+    }, 'low < high'),
     'ambiguous_stem': ({}, "ambiguous stem 'good'"),
-    'same_folder': ({'--vis': '{ir}'}, 'the same folder'),
-    'out_is_file': ({'--out': '{file}'}, 'is a file, not a folder'),
-    'out_read_only': ({'--out': '{ro}/out'}, 'cannot write to --out'),
-    'device_cuda': ({'--device': '{cuda}'}, 'CUDA'),
-    'device_bogus': ({'--device': 'gpu0'}, 'is not a device'),
-    'empty_pth': ({'checkpoint': '{ckpt}/empty.pth'}, 'is empty (0 bytes)'),
-    'truncated_pth': ({'checkpoint': '{ckpt}/truncated.pth'},
-                      'is truncated'),
+    'same_folder': ({
+        '--vis': '{ir}'
+    }, 'the same folder'),
+    'out_is_file': ({
+        '--out': '{file}'
+    }, 'is a file, not a folder'),
+    'out_read_only': ({
+        '--out': '{ro}/out'
+    }, 'cannot write to --out'),
+    'device_cuda': ({
+        '--device': '{cuda}'
+    }, 'CUDA'),
+    'device_bogus': ({
+        '--device': 'gpu0'
+    }, 'is not a device'),
+    'empty_pth': ({
+        'checkpoint': '{ckpt}/empty.pth'
+    }, 'is empty (0 bytes)'),
+    'truncated_pth': ({
+        'checkpoint': '{ckpt}/truncated.pth'
+    }, 'is truncated'),
 }
 
 
@@ -356,15 +398,20 @@ def test_fuse_cli_refuses_bad_arguments(corpus, checkpoints, tmp_path, case,
     if case == 'ambiguous_stem':
         (corpus / 'vis' / 'good.jpg').write_bytes(
             (corpus / 'vis' / 'jpeg_as_png.png').read_bytes())
-    names = dict(ir=corpus / 'ir', file=tmp_path / 'file', ro=tmp_path / 'ro',
-                 ckpt=checkpoints,
-                 cuda='cuda' if not torch.cuda.is_available() else 'cuda:99')
-    args = {'checkpoint': str(checkpoints / 'good.pth'),
-            '--ir': str(corpus / 'ir'), '--vis': str(corpus / 'vis'),
-            '--out': str(tmp_path / 'out')}
+    names = dict(
+        ir=corpus / 'ir',
+        file=tmp_path / 'file',
+        ro=tmp_path / 'ro',
+        ckpt=checkpoints,
+        cuda='cuda' if not torch.cuda.is_available() else 'cuda:99')
+    args = {
+        'checkpoint': str(checkpoints / 'good.pth'),
+        '--ir': str(corpus / 'ir'),
+        '--vis': str(corpus / 'vis'),
+        '--out': str(tmp_path / 'out')
+    }
     args.update(overrides)
-    argv = ['fuse.py', CONFIG,
-            args.pop('checkpoint').format(**names)]
+    argv = ['fuse.py', CONFIG, args.pop('checkpoint').format(**names)]
     for key, value in args.items():
         values = value if isinstance(value, list) else [value]
         argv += [key, *(v.format(**names) for v in values)]
@@ -384,11 +431,17 @@ def test_fuse_cli_refuses_bad_arguments(corpus, checkpoints, tmp_path, case,
 
 
 def test_fuse_cli_error_is_one_line_and_status_1(corpus, tmp_path):
-    out = subprocess.run(
-        [sys.executable, 'tools/fuse.py', '--rule', 'max', '--tile', '-1',
-         '--ir', str(corpus / 'ir'), '--vis', str(corpus / 'vis'), '--out',
-         str(tmp_path / 'out')],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+    out = subprocess.run([
+        sys.executable, 'tools/fuse.py', '--rule', 'max', '--tile', '-1',
+        '--ir',
+        str(corpus / 'ir'), '--vis',
+        str(corpus / 'vis'), '--out',
+        str(tmp_path / 'out')
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600)
     assert out.returncode == 1 and 'Traceback' not in out.stderr
     assert out.stderr.strip().splitlines()[-1] == (
         'error: --tile -1: use 0 (never tile) or at least 128 pixels')

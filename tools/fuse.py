@@ -37,20 +37,22 @@ import warnings
 import zipfile
 from typing import Dict, List, NoReturn, Optional, Set, Tuple
 
-import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 import numpy as np
 import torch
-from rich.progress import (BarColumn, MofNCompleteColumn,
-                           Progress, TextColumn, TimeRemainingColumn)
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                           TimeRemainingColumn)
 
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 from segfanet_mm.apis import (fuse_pair, fuse_pair_classical,
                               init_fusion_model, load_config,
                               resolve_config_path)
-from segfanet_mm.models.classical_fusion import RULES
 from segfanet_mm.datasets import DatasetLayoutError
 from segfanet_mm.datasets.ivf_dataset import list_images
-from segfanet_mm.datasets.transforms.image_io import (
-    ImageReadError, NonFinitePixelWarning, check_ir_range, image_stem)
+from segfanet_mm.datasets.transforms.image_io import (ImageReadError,
+                                                      NonFinitePixelWarning,
+                                                      check_ir_range,
+                                                      image_stem)
+from segfanet_mm.models.classical_fusion import RULES
 from segfanet_mm.utils import (OutputOverlapError, atomic_imwrite,
                                atomic_write_bytes, check_output_file,
                                check_output_folder, resolved)
@@ -168,8 +170,8 @@ def check_checkpoint_file(path: str) -> None:
              f'({size} bytes, no zip directory); fetch it again')
 
 
-def match_pairs(ir: str, vis: str) -> Tuple[List[Tuple[str, str, str]],
-                                            List[str]]:
+def match_pairs(ir: str,
+                vis: str) -> Tuple[List[Tuple[str, str, str]], List[str]]:
     """(stem, ir_path, vis_path) triples and messages for unmatched files."""
     if osp.isfile(ir) and osp.isfile(vis):
         return [(image_stem(vis), ir, vis)], []
@@ -181,10 +183,14 @@ def match_pairs(ir: str, vis: str) -> Tuple[List[Tuple[str, str, str]],
     except DatasetLayoutError as err:  # e.g. a.png and a.jpg in one folder
         fail(str(err))
     pairs = [(s, irs[s], viss[s]) for s in sorted(set(irs) & set(viss))]
-    unmatched = [f'{p}: no visible partner in {vis}'
-                 for s, p in sorted(irs.items()) if s not in viss]
-    unmatched += [f'{p}: no infrared partner in {ir}'
-                  for s, p in sorted(viss.items()) if s not in irs]
+    unmatched = [
+        f'{p}: no visible partner in {vis}' for s, p in sorted(irs.items())
+        if s not in viss
+    ]
+    unmatched += [
+        f'{p}: no infrared partner in {ir}' for s, p in sorted(viss.items())
+        if s not in irs
+    ]
     return pairs, unmatched
 
 
@@ -218,8 +224,10 @@ def run_settings(args: argparse.Namespace) -> dict:
             config_sha256=file_sha256(args.config),
             checkpoint_sha256=file_sha256(args.checkpoint)
             if osp.isfile(args.checkpoint) else args.checkpoint)
-    return dict(method, tile=args.tile,
-                ir_range=list(args.ir_range) if args.ir_range else None)
+    return dict(
+        method,
+        tile=args.tile,
+        ir_range=list(args.ir_range) if args.ir_range else None)
 
 
 def output_paths(out: str, stem: str, fields: List[str]) -> List[str]:
@@ -230,8 +238,8 @@ def is_complete(paths: List[str], inputs: Tuple[str, str]) -> bool:
     """All outputs exist (atomic writes: existing = complete) and are newer
     than both inputs (an input replaced since is fused again)."""
     newest_input = max(osp.getmtime(p) for p in inputs)
-    return all(osp.isfile(p) and osp.getmtime(p) >= newest_input
-               for p in paths)
+    return all(
+        osp.isfile(p) and osp.getmtime(p) >= newest_input for p in paths)
 
 
 def plan_resume(args: argparse.Namespace, pairs, fields: List[str],
@@ -247,13 +255,15 @@ def plan_resume(args: argparse.Namespace, pairs, fields: List[str],
                 previous = json.load(fh)
         except (OSError, ValueError):
             previous = {}
-    existing = [stem for stem, _, _ in pairs
-                if any(osp.exists(p)
-                       for p in output_paths(args.out, stem, fields))]
+    existing = [
+        stem for stem, _, _ in pairs if any(
+            osp.exists(p) for p in output_paths(args.out, stem, fields))
+    ]
     if not args.overwrite:
         if previous is not None and previous != settings:
-            changed = sorted(k for k in set(previous) | set(settings)
-                             if previous.get(k) != settings.get(k))
+            changed = sorted(
+                k for k in set(previous) | set(settings)
+                if previous.get(k) != settings.get(k))
             fail(f'{args.out} holds results of other settings (changed: '
                  f'{", ".join(changed)}); pass --overwrite to redo them or '
                  'choose another --out')
@@ -264,8 +274,11 @@ def plan_resume(args: argparse.Namespace, pairs, fields: List[str],
                  'choose another --out')
     if args.overwrite:
         return set()
-    return {stem for stem, ir, vis in pairs
-            if is_complete(output_paths(args.out, stem, fields), (ir, vis))}
+    return {
+        stem
+        for stem, ir, vis in pairs
+        if is_complete(output_paths(args.out, stem, fields), (ir, vis))
+    }
 
 
 def overlay(rgb: np.ndarray, seg: np.ndarray, palette) -> np.ndarray:
@@ -312,8 +325,9 @@ def write_outputs(outputs: Dict[str, np.ndarray], out: str, stem: str,
             fail(str(err))
         try:
             os.makedirs(osp.dirname(path), exist_ok=True)
-            for stale in glob.glob(osp.join(  # left by a killed run
-                    osp.dirname(path), f'.{glob.escape(stem)}.png.*.tmp')):
+            for stale in glob.glob(
+                    osp.join(  # left by a killed run
+                        osp.dirname(path), f'.{glob.escape(stem)}.png.*.tmp')):
                 os.unlink(stale)
             atomic_imwrite(path, np.ascontiguousarray(image))
         except OSError as err:  # disk full, folder made read-only, ...
@@ -331,8 +345,8 @@ def main() -> None:
         fail('no infrared/visible pairs to fuse')
     sources = [p for _, ir, vis in pairs for p in (ir, vis)]
     try:
-        check_output_folder(
-            args.out, [p for p in (args.ir, args.vis) if osp.isdir(p)])
+        check_output_folder(args.out,
+                            [p for p in (args.ir, args.vis) if osp.isdir(p)])
     except OutputOverlapError as err:
         fail(str(err))
     prepare_output(args.out)
@@ -347,20 +361,24 @@ def main() -> None:
         print(f'skipped {len(done)} pair(s) already fused in {args.out} with '
               'the same settings (--overwrite redoes them)')
     if args.rule:
+
         def fuse(ir, vis):
             return fuse_pair_classical(ir, vis, args.rule, args.ir_range)
+
         palette = None
     elif todo:
         model = load_model(args)
-        palette = (getattr(model, 'dataset_meta', None) or {}).get(
-            'palette') or [[0, 0, 0], [255, 64, 0]]
+        palette = (getattr(model, 'dataset_meta', None)
+                   or {}).get('palette') or [[0, 0, 0], [255, 64, 0]]
 
         def fuse(ir, vis):
-            return fuse_pair(model, ir, vis, tile=args.tile or None,
-                             ir_range=args.ir_range)
+            return fuse_pair(
+                model, ir, vis, tile=args.tile or None, ir_range=args.ir_range)
+
     if todo:  # the model loaded: record what makes the outputs
-        atomic_write_bytes(osp.join(args.out, SETTINGS_FILE),
-                           json.dumps(settings, indent=2).encode())
+        atomic_write_bytes(
+            osp.join(args.out, SETTINGS_FILE),
+            json.dumps(settings, indent=2).encode())
     failures = []
     columns = (TextColumn('fusing'), BarColumn(), MofNCompleteColumn(),
                TextColumn('{task.fields[rate]:.2f} pairs/s'),
@@ -374,12 +392,14 @@ def main() -> None:
                 failures.append(str(err))
                 progress.advance(task)
                 continue
-            outputs = {'fused': result.fused,
-                       'fused_rgb': result.fused_rgb[..., ::-1]}
+            outputs = {
+                'fused': result.fused,
+                'fused_rgb': result.fused_rgb[..., ::-1]
+            }
             if args.seg and result.seg is not None:
                 outputs['seg'] = result.seg
-                outputs['seg_overlay'] = overlay(
-                    result.fused_rgb, result.seg, palette)[..., ::-1]
+                outputs['seg_overlay'] = overlay(result.fused_rgb, result.seg,
+                                                 palette)[..., ::-1]
             write_outputs(outputs, args.out, stem, inputs)
             progress.advance(task)
             elapsed = progress.tasks[0].elapsed or 1e-9

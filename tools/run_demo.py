@@ -34,14 +34,18 @@ def main() -> None:
         name = osp.splitext(osp.basename(config))[0]
         args.work_dir = osp.join('work_dirs', name)
     extra = ['--cfg-options', *args.cfg_options] if args.cfg_options else []
-    run([osp.join(TOOLS, 'train.py'), args.config, '--work-dir',
-         args.work_dir, *extra])
+    run([
+        osp.join(TOOLS, 'train.py'), args.config, '--work-dir', args.work_dir,
+        *extra
+    ])
     with open(osp.join(args.work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
     out_dir = osp.join(args.work_dir, 'results')
     test_dir = osp.join(args.work_dir, 'test')
-    run([osp.join(TOOLS, 'test.py'), args.config, checkpoint, '--work-dir',
-         test_dir, '--out', out_dir, *extra])
+    run([
+        osp.join(TOOLS, 'test.py'), args.config, checkpoint, '--work-dir',
+        test_dir, '--out', out_dir, *extra
+    ])
     metrics = sorted(glob.glob(osp.join(test_dir, '*', '*.json')))
     logs = sorted(glob.glob(osp.join(args.work_dir, '*', '*.log')))
     print('\nDemo finished. The data are synthetic (see README).')

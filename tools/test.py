@@ -17,12 +17,12 @@ import os
 import os.path as osp
 import sys
 
-import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 from mmengine.config import DictAction
 
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 from segfanet_mm.apis import build_runner, load_config
-from segfanet_mm.utils.checkpoint_checks import (
-    CheckpointMismatchError, NonFiniteWeightsError)
+from segfanet_mm.utils.checkpoint_checks import (CheckpointMismatchError,
+                                                 NonFiniteWeightsError)
 
 
 def parse_args() -> argparse.Namespace:
@@ -72,9 +72,8 @@ def main() -> None:
             hook['wait_time'] = args.wait_time
         if args.show_dir:
             cfg.visualizer['save_dir'] = args.show_dir
-    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
-        dict(type='StrictLoadHook')
-    ]
+    cfg.custom_hooks = list(cfg.get('custom_hooks',
+                                    [])) + [dict(type='StrictLoadHook')]
     out_dir = args.out or args.show_dir
     if out_dir:
         cfg.custom_hooks.append(

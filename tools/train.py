@@ -7,11 +7,11 @@
 import argparse
 import os
 
-import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 from mmengine.config import DictAction
 
-from segfanet_mm.apis import (build_runner, enable_amp,
-                              enable_speed_options, load_config)
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
+from segfanet_mm.apis import (build_runner, enable_amp, enable_speed_options,
+                              load_config)
 
 
 def parse_args() -> argparse.Namespace:

@@ -9,19 +9,20 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
-
 # Configs renamed to mmseg's scheme {algorithm}-{variant}_{N}xb{B}-
 # {schedule}_{dataset}-{crop} (configs/segfanet/README.md): old path under
 # configs/ -> new path under configs/. The only record of the old names:
 # load_config reads an old path from its new file and says so once; there
 # are no alias files.
 RENAMED_CONFIGS = {
-    'segfanet_demo.py': 'segfanet/segfanet-s_1xb4-400i_demo-128x128.py',
+    'segfanet_demo.py':
+    'segfanet/segfanet-s_1xb4-400i_demo-128x128.py',
     'segfanet_demo_noalign.py':
     'segfanet/segfanet-s-noalign_1xb4-400i_demo-128x128.py',
     'segfanet_demo_fusiononly.py':
     'segfanet/segfanet-s-fusiononly_1xb4-400i_demo-128x128.py',
-    'segfanet_b_demo.py': 'segfanet/segfanet-b_1xb4-400i_demo-128x128.py',
+    'segfanet_b_demo.py':
+    'segfanet/segfanet-b_1xb4-400i_demo-128x128.py',
     'segfanet_s_real.py':
     'segfanet/segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py',
     'segfanet_s_real_noalign.py':
@@ -30,9 +31,12 @@ RENAMED_CONFIGS = {
     'segfanet/segfanet-s-fusiononly_1xb8-1000i_roadscene-msrsmini-192x192.py',
     'segfanet_b_real.py':
     'segfanet/segfanet-b_1xb8-1000i_roadscene-msrsmini-192x192.py',
-    'segfanet_msrs.py': 'segfanet/segfanet-s_1xb4-40k_msrs-480x640.py',
-    'segfanet_potsdam.py': 'segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py',
-    'segfanet_whu.py': 'segfanet/segfanet-s_1xb4-80k_whu-512x512.py',
+    'segfanet_msrs.py':
+    'segfanet/segfanet-s_1xb4-40k_msrs-480x640.py',
+    'segfanet_potsdam.py':
+    'segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py',
+    'segfanet_whu.py':
+    'segfanet/segfanet-s_1xb4-80k_whu-512x512.py',
     'baselines/fcn_r18-4ch_demo.py':
     'baselines/fcn_r18-4ch_1xb4-600i_demo-128x128.py',
 }
@@ -62,7 +66,8 @@ def resolve_config_path(path: str, warn: bool = True) -> str:
             print_log(
                 f'config {path} was renamed to {moved}; loading that '
                 '(the old path keeps working, but use the new one)',
-                logger='current', level=logging.WARNING)
+                logger='current',
+                level=logging.WARNING)
         return moved
     return path
 
@@ -86,9 +91,11 @@ def load_config(path: str,
     cfg = Config.fromfile(path)
     cfg.launcher = launcher
     if cfg_options:
-        bound = {key: cfg[key] for key in cfg_options
-                 if '.' not in key and key in cfg
-                 and not isinstance(cfg[key], dict)}
+        bound = {
+            key: cfg[key]
+            for key in cfg_options if '.' not in key and key in cfg
+            and not isinstance(cfg[key], dict)
+        }
         cfg.merge_from_dict(cfg_options)
         for key, old in bound.items():
             rebind_variable(list(cfg.values()), key, old, cfg[key])
@@ -132,8 +139,10 @@ def enable_amp(cfg: Config, dtype: str = 'float16') -> None:
     """
     wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
     if wrapper in ('AmpOptimWrapper', 'CPUBF16OptimWrapper'):
-        print_log('AMP training is already enabled in your config.',
-                  logger='current', level=logging.WARNING)
+        print_log(
+            'AMP training is already enabled in your config.',
+            logger='current',
+            level=logging.WARNING)
         return
     if wrapper not in ('OptimWrapper', 'SkipNonFiniteOptimWrapper'):
         raise ValueError('--amp needs optim_wrapper.type OptimWrapper or '
@@ -147,7 +156,8 @@ def enable_amp(cfg: Config, dtype: str = 'float16') -> None:
         cfg.optim_wrapper.type = 'CPUBF16OptimWrapper'
 
 
-def enable_speed_options(cfg: Config, channels_last: bool = False,
+def enable_speed_options(cfg: Config,
+                         channels_last: bool = False,
                          compile_model: bool = False) -> None:
     """``--channels-last``: add :class:`ChannelsLastHook`; ``--compile``:
     mmengine's ``cfg.compile`` (``torch.compile`` of the training step)."""

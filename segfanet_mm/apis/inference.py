@@ -107,7 +107,9 @@ def init_fusion_model(config: Union[str, Path, Config],
     return model.to(device).eval()
 
 
-def _read(image: ImageLike, infrared: bool, name: str,
+def _read(image: ImageLike,
+          infrared: bool,
+          name: str,
           ir_range: Optional[Tuple[float, float]] = None) -> np.ndarray:
     """A path or a user's array through the one image reader
     (:mod:`segfanet_mm.datasets.transforms.image_io`)."""
@@ -133,8 +135,7 @@ def stack_pair(ir: ImageLike,
     every pair (so the frames of a sequence stay comparable).
     """
     ir_name = str(ir) if not isinstance(ir, np.ndarray) else 'infrared array'
-    vis_name = str(vis) if not isinstance(vis,
-                                          np.ndarray) else 'visible array'
+    vis_name = str(vis) if not isinstance(vis, np.ndarray) else 'visible array'
     ir_img = _read(ir, True, ir_name, ir_range)
     vis_img = _read(vis, False, vis_name)
     if ir_img.shape[:2] != vis_img.shape[:2]:

@@ -4,8 +4,8 @@ from .ivf_dataset import DatasetLayoutError, IVFDataset
 from .transforms import *  # noqa: F401,F403
 
 __all__ = [
-    'DemoIVFDataset', 'make_scene', 'write_demo_dataset',
-    'DatasetLayoutError', 'IVFDataset'
+    'DemoIVFDataset', 'make_scene', 'write_demo_dataset', 'DatasetLayoutError',
+    'IVFDataset'
 ]
 from .msrs import MSRSDataset  # noqa: E402
 from .potsdam import PotsdamFusionDataset  # noqa: E402

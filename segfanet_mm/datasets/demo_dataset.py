@@ -17,7 +17,9 @@ class DemoIVFDataset(IVFDataset):
     METAINFO = dict(classes=DEMO_CLASSES, palette=DEMO_PALETTE)
     classes_name_stored_labels = False
 
-    def __init__(self, data_root: str = 'data/demo', seed: int = 0,
+    def __init__(self,
+                 data_root: str = 'data/demo',
+                 seed: int = 0,
                  **kwargs) -> None:
         write_demo_dataset(data_root, seed=seed)  # no-op when present
         super().__init__(data_root=data_root, **kwargs)

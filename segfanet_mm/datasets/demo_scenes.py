@@ -74,7 +74,8 @@ def _draw_vehicle(mask: np.ndarray, cx: int, cy: int, s: float) -> None:
                   -1)
 
 
-def make_scene(seed: int, index: int,
+def make_scene(seed: int,
+               index: int,
                size: Tuple[int, int] = DEMO_SIZE) -> Dict[str, np.ndarray]:
     """Build one scene.
 
@@ -97,8 +98,8 @@ def make_scene(seed: int, index: int,
         colour = rng.uniform(0.1, 0.9, size=3).astype(np.float32)
         shade = 1 + 0.15 * rng.normal(0, 1, (h, w, 1)).astype(np.float32)
         vis[inside] = np.clip(colour * shade[inside], 0, 1)
-        ir[inside] = rng.uniform(0.75, 0.95) + 0.03 * rng.normal(
-            0, 1, inside.sum())
+        ir[inside] = rng.uniform(0.75,
+                                 0.95) + 0.03 * rng.normal(0, 1, inside.sum())
         ann[inside] = label
     if night:
         vis = vis * rng.uniform(0.08, 0.18) + rng.normal(
@@ -133,8 +134,7 @@ def write_demo_dataset(root: str, seed: int = 0) -> str:
             cv2.imwrite(
                 osp.join(tmp, 'vis', split, stem + '.png'),
                 scene['vis'][..., ::-1])
-            cv2.imwrite(osp.join(tmp, 'ir', split, stem + '.png'),
-                        scene['ir'])
+            cv2.imwrite(osp.join(tmp, 'ir', split, stem + '.png'), scene['ir'])
             cv2.imwrite(
                 osp.join(tmp, 'ann', split, stem + '.png'), scene['ann'])
             index += 1

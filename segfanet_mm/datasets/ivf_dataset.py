@@ -50,7 +50,7 @@ def _read_split_file(path: str) -> List[str]:
 
 @DATASETS.register_module()
 class IVFDataset(BaseSegDataset):
-    """Infrared-visible fusion dataset: ``vis/``, ``ir/`` and optional ``ann/``.
+    """Infrared-visible fusion dataset: ``vis/``, ``ir/``, optional ``ann/``.
 
     Layout (one folder per split is the convention)::
 
@@ -96,8 +96,8 @@ class IVFDataset(BaseSegDataset):
         self.allow_missing_labels = allow_missing_labels
         self._labels_optional = data_prefix is None
         if data_prefix is None:
-            data_prefix = dict(vis_path='vis', ir_path='ir',
-                               seg_map_path='ann')
+            data_prefix = dict(
+                vis_path='vis', ir_path='ir', seg_map_path='ann')
         super().__init__(
             data_prefix=data_prefix,
             img_suffix='',
@@ -116,8 +116,8 @@ class IVFDataset(BaseSegDataset):
         """Config classes that name stored labels but come without a matching
         palette get mmseg's fixed-seed random palette instead of an error."""
         classes = self._metainfo.get('classes', [])
-        if self.classes_name_stored_labels and len(self._metainfo.get(
-                'palette', [])) != len(classes):
+        if self.classes_name_stored_labels and len(
+                self._metainfo.get('palette', [])) != len(classes):
             self._metainfo['palette'] = []
         return super()._update_palette()
 
@@ -145,11 +145,11 @@ class IVFDataset(BaseSegDataset):
         else:
             stems = sorted(set(vis) | set(ir))
         missing = [
-            f'{stem}: no visible image in {vis_dir}' for stem in stems
-            if stem not in vis
+            f'{stem}: no visible image in {vis_dir}'
+            for stem in stems if stem not in vis
         ] + [
-            f'{stem}: no infrared image in {ir_dir}' for stem in stems
-            if stem not in ir
+            f'{stem}: no infrared image in {ir_dir}'
+            for stem in stems if stem not in ir
         ]
         if missing:
             shown = '\n  '.join(missing[:20])

@@ -44,8 +44,10 @@ class MSRSDataset(PreparedIVFDataset):
                  lazy_init: bool = False,
                  **kwargs) -> None:
         if data_prefix is None:
-            data_prefix = dict(vis_path='vi', ir_path='ir',
-                               seg_map_path='Segmentation_labels')
+            data_prefix = dict(
+                vis_path='vi',
+                ir_path='ir',
+                seg_map_path='Segmentation_labels')
         super().__init__(data_prefix=data_prefix, lazy_init=True, **kwargs)
         if label_values:
             subset = self.label_map or {}

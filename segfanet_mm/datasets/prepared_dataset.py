@@ -21,9 +21,8 @@ class PreparedIVFDataset(IVFDataset):
     def load_data_list(self) -> List[dict]:
         missing = [
             self.data_prefix[key]
-            for key in ('vis_path', 'ir_path', 'seg_map_path')
-            if self.data_prefix.get(key)
-            and not osp.isdir(self.data_prefix[key])
+            for key in ('vis_path', 'ir_path', 'seg_map_path') if
+            self.data_prefix.get(key) and not osp.isdir(self.data_prefix[key])
         ]
         if missing:
             command = self.PREPARE_COMMAND.format(

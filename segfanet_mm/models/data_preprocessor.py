@@ -54,8 +54,7 @@ class IVFDataPreProcessor(BaseDataPreprocessor):
         if len(mean) != 4 or len(std) != 4:
             raise ValueError('IVFDataPreProcessor expects 4 mean/std values '
                              f'(R, G, B, IR), got {mean} and {std}')
-        self.register_buffer('mean', torch.tensor(mean).view(-1, 1, 1),
-                             False)
+        self.register_buffer('mean', torch.tensor(mean).view(-1, 1, 1), False)
         self.register_buffer('std', torch.tensor(std).view(-1, 1, 1), False)
         self.size = size
         self.size_divisor = size_divisor
@@ -85,8 +84,7 @@ class IVFDataPreProcessor(BaseDataPreprocessor):
     def _pad(self, inputs: List[Tensor], samples: Optional[list],
              size: Optional[Tuple[int, int]],
              size_divisor: Optional[int]) -> Tensor:
-        h, w = self._target_size([x.shape for x in inputs], size,
-                                 size_divisor)
+        h, w = self._target_size([x.shape for x in inputs], size, size_divisor)
         padded = []
         for i, x in enumerate(inputs):
             pad = (0, w - x.shape[-1], 0, h - x.shape[-2])
@@ -99,8 +97,10 @@ class IVFDataPreProcessor(BaseDataPreprocessor):
                 sample.gt_sem_seg = PixelData(
                     data=F.pad(seg, pad, value=self.seg_pad_val))
             sample.set_metainfo(
-                dict(img_shape=tuple(x.shape[-2:]), pad_shape=(h, w),
-                     padding_size=[0, pad[1], 0, pad[3]]))
+                dict(
+                    img_shape=tuple(x.shape[-2:]),
+                    pad_shape=(h, w),
+                    padding_size=[0, pad[1], 0, pad[3]]))
         return torch.stack(padded, dim=0)
 
     def forward(self, data: dict, training: bool = False) -> Dict[str, Any]:

@@ -23,8 +23,8 @@ def atomic_write_bytes(path: str, content: bytes) -> None:
     ``mkstemp``'s private 0o600.
     """
     folder = osp.dirname(osp.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix='.' + osp.basename(path) + '.',
-                               suffix='.tmp', dir=folder)
+    fd, tmp = tempfile.mkstemp(
+        prefix='.' + osp.basename(path) + '.', suffix='.tmp', dir=folder)
     try:
         if hasattr(os, 'fchmod'):  # POSIX
             os.fchmod(fd, 0o666 & ~_current_umask())

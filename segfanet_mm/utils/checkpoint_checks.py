@@ -71,11 +71,9 @@ def _mismatch(model: nn.Module, checkpoint: Mapping) -> List[str]:
     ]
     problems = []
     if missing:
-        problems.append(
-            f'{len(missing)} tensors missing: {_listed(missing)}')
+        problems.append(f'{len(missing)} tensors missing: {_listed(missing)}')
     if unexpected:
-        problems.append(
-            f'{len(unexpected)} unexpected: {_listed(unexpected)}')
+        problems.append(f'{len(unexpected)} unexpected: {_listed(unexpected)}')
     if shapes:
         problems.append(f'{len(shapes)} of another shape: {_listed(shapes)}')
     return problems

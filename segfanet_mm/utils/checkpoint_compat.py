@@ -89,15 +89,15 @@ def safe_torch_load(source: Union[str, io.IOBase],
 
 
 def _torch_load(source: Union[str, io.IOBase],
-                map_location: Optional[Union[str, Callable]],
-                name: str) -> Any:
+                map_location: Optional[Union[str,
+                                             Callable]], name: str) -> Any:
     if trusted_by_environment():
-        return torch.load(source, map_location=map_location,
-                          weights_only=False)
+        return torch.load(
+            source, map_location=map_location, weights_only=False)
     try:
         with torch.serialization.safe_globals(_mmengine_safe_globals()):
-            return torch.load(source, map_location=map_location,
-                              weights_only=True)
+            return torch.load(
+                source, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         raise pickle.UnpicklingError(
             f'Refused to load checkpoint {name}: it contains pickled objects '
@@ -130,7 +130,8 @@ def load_from_local(filename: str, map_location=None) -> Any:
     return safe_torch_load(filename, map_location)
 
 
-def load_from_http(filename: str, map_location=None,
+def load_from_http(filename: str,
+                   map_location=None,
                    model_dir: Optional[str] = None) -> Any:
     """mmengine's HTTP(S) scheme, through :func:`safe_torch_load`: rank 0
     downloads into the cache (``model_dir``) while the other ranks wait, then

@@ -23,7 +23,8 @@ from torch import Tensor
 BT601_WEIGHTS = (0.299, 0.587, 0.114)
 
 
-def rgb_to_grey(rgb: Tensor, channel_dim: int = -3,
+def rgb_to_grey(rgb: Tensor,
+                channel_dim: int = -3,
                 rounding: str = 'float32') -> Tensor:
     r"""BT.601 grey value of RGB values, rounded to integers by default.
 
@@ -50,8 +51,9 @@ def rgb_to_grey(rgb: Tensor, channel_dim: int = -3,
     r, g, b = rgb.unbind(channel_dim)
     if rounding in ('float32', 'none'):
         r, g, b = (c.to(torch.float32) for c in (r, g, b))
-        wr, wg, wb = (torch.tensor(w, dtype=torch.float32, device=rgb.device)
-                      for w in BT601_WEIGHTS)
+        wr, wg, wb = (
+            torch.tensor(w, dtype=torch.float32, device=rgb.device)
+            for w in BT601_WEIGHTS)
         # Separate multiplies and adds: every step rounds to float32.
         y = torch.mul(r, wr)
         y = torch.add(y, torch.mul(g, wg))

@@ -5,9 +5,11 @@ import cv2
 import numpy as np
 
 
-def colorize(seg: np.ndarray,
-             palette: Sequence[Sequence[int]],
-             ignore_colour: Sequence[int] = (255, 255, 255)) -> np.ndarray:
+def colorize(
+    seg: np.ndarray,
+    palette: Sequence[Sequence[int]],
+    ignore_colour: Sequence[int] = (255, 255, 255)
+) -> np.ndarray:
     """Class indices (H x W) -> RGB using ``palette``; 255 (ignore) gets
     ``ignore_colour``."""
     table = np.zeros((256, 3), np.uint8)
@@ -18,8 +20,8 @@ def colorize(seg: np.ndarray,
 
 def _label(tile: np.ndarray, text: str) -> np.ndarray:
     tile = tile.copy()
-    cv2.putText(tile, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
-                (0, 0, 0), 3, cv2.LINE_AA)
+    cv2.putText(tile, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0),
+                3, cv2.LINE_AA)
     cv2.putText(tile, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
                 (255, 255, 255), 1, cv2.LINE_AA)
     return tile
@@ -56,13 +58,14 @@ def _labelled_row(tiles: List[Tuple[str, np.ndarray]],
     for name, tile in tiles:
         if height and tile.shape[0] != height:
             width = round(tile.shape[1] * height / tile.shape[0])
-            tile = cv2.resize(tile, (width, height),
-                              interpolation=interpolation)
+            tile = cv2.resize(
+                tile, (width, height), interpolation=interpolation)
         out.append(_label(np.ascontiguousarray(tile, np.uint8), name))
     return np.concatenate(out, axis=1)
 
 
-def make_comparison(ir: np.ndarray, vis: np.ndarray,
+def make_comparison(ir: np.ndarray,
+                    vis: np.ndarray,
                     fused: Mapping[str, np.ndarray],
                     height: int = 0) -> np.ndarray:
     """IR | visible | one tile per fusion method (name -> H x W x 3 RGB),

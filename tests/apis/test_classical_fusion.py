@@ -50,18 +50,27 @@ def test_fuse_cli_rule(tmp_path):
     ir, vis = random_pair(40, 60, seed=1)
     cv2.imwrite(str(tmp_path / 'ir' / 'a.png'), ir)
     cv2.imwrite(str(tmp_path / 'vis' / 'a.png'), vis[..., ::-1])
-    out = subprocess.run(
-        [sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
-         str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'), '--out',
-         str(tmp_path / 'out')],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
+    out = subprocess.run([
+        sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
+        str(tmp_path / 'ir'), '--vis',
+        str(tmp_path / 'vis'), '--out',
+        str(tmp_path / 'out')
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
-    fused = cv2.imread(str(tmp_path / 'out' / 'fused' / 'a.png'),
-                       cv2.IMREAD_UNCHANGED)
+    fused = cv2.imread(
+        str(tmp_path / 'out' / 'fused' / 'a.png'), cv2.IMREAD_UNCHANGED)
     assert np.array_equal(fused, fuse_pair_classical(ir, vis, 'max').fused)
     assert (tmp_path / 'out' / 'fused_rgb' / 'a.png').is_file()
-    both = subprocess.run(
-        [sys.executable, 'tools/fuse.py', 'cfg.py', '--rule', 'max', '--ir',
-         'a', '--vis', 'b', '--out', 'c'],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
+    both = subprocess.run([
+        sys.executable, 'tools/fuse.py', 'cfg.py', '--rule', 'max', '--ir',
+        'a', '--vis', 'b', '--out', 'c'
+    ],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
     assert both.returncode == 2 and 'or --rule' in both.stderr

@@ -10,11 +10,14 @@ REPO = Path(__file__).resolve().parents[2]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
-@pytest.mark.parametrize('config', ['segfanet-s_1xb4-80k_whu-512x512.py',
-                                    'segfanet-s_1xb4-80k_potsdam-512x512.py'])
+@pytest.mark.parametrize('config', [
+    'segfanet-s_1xb4-80k_whu-512x512.py',
+    'segfanet-s_1xb4-80k_potsdam-512x512.py'
+])
 def test_top_level_data_root_reaches_every_dataloader(config, tmp_path):
-    cfg = load_config(str(REPO / 'configs' / 'segfanet' / config),
-                      dict(data_root=str(tmp_path)))
+    cfg = load_config(
+        str(REPO / 'configs' / 'segfanet' / config),
+        dict(data_root=str(tmp_path)))
     assert cfg.data_root == str(tmp_path)
     for loader in LOADERS:
         assert cfg[loader].dataset.data_root == str(tmp_path), loader
@@ -23,18 +26,25 @@ def test_top_level_data_root_reaches_every_dataloader(config, tmp_path):
 def test_nested_override_given_with_it_wins(tmp_path):
     cfg = load_config(
         str(REPO / 'configs' / 'segfanet' /
-            'segfanet-s_1xb4-80k_whu-512x512.py'),
-        {'data_root': str(tmp_path / 'a'),
-         'val_dataloader.dataset.data_root': str(tmp_path / 'b')})
+            'segfanet-s_1xb4-80k_whu-512x512.py'), {
+                'data_root': str(tmp_path / 'a'),
+                'val_dataloader.dataset.data_root': str(tmp_path / 'b')
+            })
     assert cfg.train_dataloader.dataset.data_root == str(tmp_path / 'a')
     assert cfg.val_dataloader.dataset.data_root == str(tmp_path / 'b')
 
 
 def test_only_keys_that_held_the_variable_are_rebound():
-    cfg = dict(train=dict(dataset=dict(
-        type='ConcatDataset',
-        datasets=[dict(data_root='data/x'), dict(data_root='data/other')])),
-        pipeline=(dict(crop_size=(512, 512)), ), root_note='data/x')
+    cfg = dict(
+        train=dict(
+            dataset=dict(
+                type='ConcatDataset',
+                datasets=[
+                    dict(data_root='data/x'),
+                    dict(data_root='data/other')
+                ])),
+        pipeline=(dict(crop_size=(512, 512)), ),
+        root_note='data/x')
     rebind_variable(cfg, 'data_root', 'data/x', '/new')
     rebind_variable(cfg, 'crop_size', (512, 512), (64, 64))
     assert [d['data_root'] for d in cfg['train']['dataset']['datasets']] \

@@ -31,12 +31,13 @@ def test_released_weights_fit_their_config(entry):
     expected = model.state_dict()
     assert set(state) == set(expected)
     assert all(state[k].shape == expected[k].shape for k in state)
-    assert all(torch.isfinite(v).all() for v in state.values()
-               if v.is_floating_point())
+    assert all(
+        torch.isfinite(v).all() for v in state.values()
+        if v.is_floating_point())
     for result in entry['Results']:
         assert result['Dataset'] and result['Metrics']
-        assert all(isinstance(v, (int, float))
-                   for v in result['Metrics'].values())
+        assert all(
+            isinstance(v, (int, float)) for v in result['Metrics'].values())
 
 
 def test_msrs_weights_keep_a_night_pedestrian(shared_data):
@@ -44,8 +45,7 @@ def test_msrs_weights_keep_a_night_pedestrian(shared_data):
     warm pedestrians' contrast (the dark visible image hides them; the mean
     rule halves it) and label part of them ``person``."""
     from segfanet_mm.apis import fuse_pair, init_fusion_model
-    from segfanet_mm.datasets.transforms import (load_infrared,
-                                                 load_label_map)
+    from segfanet_mm.datasets.transforms import load_infrared, load_label_map
     val = shared_data / 'msrs_seg' / 'val'
     if not val.is_dir():
         pytest.skip(f'{val} not found')

@@ -9,8 +9,9 @@ import torch
 from segfanet_mm.apis import fuse_pair, fuse_pair_classical, init_fusion_model
 
 REPO = Path(__file__).resolve().parents[2]
-CONFIG = (REPO / 'configs' / 'segfanet' /
-          'segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py')
+CONFIG = (
+    REPO / 'configs' / 'segfanet' /
+    'segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py')
 WEIGHTS = REPO / 'checkpoints' / 'segfanet_s_real.pth'
 
 

@@ -32,8 +32,8 @@ def warnings_logged():
     logger.removeHandler(handler)
 
 
-@pytest.mark.parametrize('old, new', sorted(RENAMED_CONFIGS.items()),
-                         ids=sorted(RENAMED_CONFIGS))
+@pytest.mark.parametrize(
+    'old, new', sorted(RENAMED_CONFIGS.items()), ids=sorted(RENAMED_CONFIGS))
 def test_old_path_loads_the_new_config_with_one_warning(
         old, new, warnings_logged, monkeypatch):
     monkeypatch.chdir(REPO)

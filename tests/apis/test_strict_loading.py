@@ -32,8 +32,7 @@ def s_weights(tmp_path_factory):
 def test_own_weights_load_strictly(s_weights):
     model = init_fusion_model(S_CONFIG, str(s_weights))
     saved = torch.load(s_weights)['state_dict']
-    assert all(torch.equal(v, saved[k])
-               for k, v in model.state_dict().items())
+    assert all(torch.equal(v, saved[k]) for k, v in model.state_dict().items())
 
 
 def test_weights_of_the_other_variant_are_refused(s_weights):
@@ -44,24 +43,30 @@ def test_weights_of_the_other_variant_are_refused(s_weights):
 
 
 def test_weights_with_another_number_of_classes_are_refused(s_weights):
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'conv_seg.weight \(checkpoint \(3,'):
-        init_fusion_model(S_CONFIG, str(s_weights),
-                          cfg_options={'model.decode_head.num_classes': 5})
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'conv_seg.weight \(checkpoint \(3,'):
+        init_fusion_model(
+            S_CONFIG,
+            str(s_weights),
+            cfg_options={'model.decode_head.num_classes': 5})
 
 
 def test_an_unrelated_model_is_refused(tmp_path, s_weights):
     other = init_fusion_model(FCN_CONFIG)
     path = tmp_path / 'fcn.pth'
     torch.save(other.state_dict(), path)
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'missing: .*unexpected: '):
+    with pytest.raises(
+            CheckpointMismatchError, match=r'missing: .*unexpected: '):
         init_fusion_model(S_CONFIG, str(path))
 
 
 def test_partial_loading_is_an_explicit_choice(s_weights):
-    model = init_fusion_model(S_CONFIG, str(s_weights), strict=False,
-                              cfg_options={'model.decode_head.num_classes': 5})
+    model = init_fusion_model(
+        S_CONFIG,
+        str(s_weights),
+        strict=False,
+        cfg_options={'model.decode_head.num_classes': 5})
     saved = torch.load(s_weights)['state_dict']
     loaded = model.state_dict()
     fits = [k for k, v in loaded.items() if v.shape == saved[k].shape]
@@ -69,8 +74,7 @@ def test_partial_loading_is_an_explicit_choice(s_weights):
     assert all(torch.equal(loaded[k], saved[k]) for k in fits)
 
 
-def test_non_finite_weights_are_refused_naming_the_tensor(tmp_path,
-                                                          s_weights):
+def test_non_finite_weights_are_refused_naming_the_tensor(tmp_path, s_weights):
     state = torch.load(s_weights)['state_dict']
     key = next(k for k, v in state.items() if v.is_floating_point())
     state[key] = state[key].clone()
@@ -88,11 +92,15 @@ def test_non_finite_weights_are_refused_naming_the_tensor(tmp_path,
 
 def test_test_tool_refuses_a_checkpoint_of_another_config(
         s_weights, demo_root):
-    out = subprocess.run(
-        [sys.executable, 'tools/test.py', B_CONFIG,
-         str(s_weights), '--cfg-options', 'test_dataloader.num_workers=0',
-         'test_dataloader.persistent_workers=0'],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+    out = subprocess.run([
+        sys.executable, 'tools/test.py', B_CONFIG,
+        str(s_weights), '--cfg-options', 'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=0'
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600)
     assert out.returncode != 0
     assert 'Traceback' not in out.stderr
     last = out.stderr.strip().splitlines()[-1]

@@ -44,8 +44,7 @@ def test_infrared_16bit_is_stretched(tmp_path):
 
 
 def test_tiff_multiband_and_jpeg_with_wrong_extension(tmp_path):
-    tifffile.imwrite(str(tmp_path / 'v.tif'),
-                     np.full((6, 5, 3), 9, np.uint8))
+    tifffile.imwrite(str(tmp_path / 'v.tif'), np.full((6, 5, 3), 9, np.uint8))
     assert load_visible(str(tmp_path / 'v.tif')).shape == (6, 5, 3)
     ok, jpg = cv2.imencode('.jpg', np.full((8, 8, 3), 128, np.uint8))
     (tmp_path / 'fake.png').write_bytes(jpg.tobytes())
@@ -65,8 +64,8 @@ def test_unreadable_files_are_named(tmp_path, content, problem):
 
 
 def test_truncated_png_and_missing_file(tmp_path):
-    ok, png = cv2.imencode('.png', np.random.randint(0, 255, (64, 64, 3),
-                                                     dtype=np.uint8))
+    ok, png = cv2.imencode(
+        '.png', np.random.randint(0, 255, (64, 64, 3), dtype=np.uint8))
     path = tmp_path / 'trunc.png'
     path.write_bytes(png.tobytes()[:200])
     with pytest.raises(ImageReadError, match='trunc.png'):
@@ -76,9 +75,11 @@ def test_truncated_png_and_missing_file(tmp_path):
 
 
 def test_wrong_channel_count_is_an_error(tmp_path):
-    tifffile.imwrite(str(tmp_path / 'five.tif'),
-                     np.zeros((6, 6, 5), np.uint8), photometric='minisblack',
-                     planarconfig='contig')
+    tifffile.imwrite(
+        str(tmp_path / 'five.tif'),
+        np.zeros((6, 6, 5), np.uint8),
+        photometric='minisblack',
+        planarconfig='contig')
     with pytest.raises(ImageReadError, match='channels'):
         load_infrared(str(tmp_path / 'five.tif'))
 
@@ -95,8 +96,8 @@ def _save_with_exif(path, rgb, orientation, fmt):
 @pytest.mark.parametrize('orientation', range(1, 9))
 def test_exif_orientation_is_applied_as_pillow_does(tmp_path, orientation):
     from PIL import Image, ImageOps
-    rgb = np.random.default_rng(orientation).integers(0, 256, (5, 7, 3),
-                                                      dtype=np.uint8)
+    rgb = np.random.default_rng(orientation).integers(
+        0, 256, (5, 7, 3), dtype=np.uint8)
     path = tmp_path / 'v.png'
     _save_with_exif(path, rgb, orientation, 'PNG')
     with Image.open(path) as image:
@@ -112,8 +113,9 @@ def test_rotated_jpeg_reads_upright_as_opencv_colour_mode(tmp_path):
     got = load_visible(str(path))
     assert got.shape == (40, 60, 3)
     assert got[:10, :20].mean() > 240 and got[20:, 30:].mean() < 15
-    expected = cv2.cvtColor(cv2.imread(str(path), cv2.IMREAD_COLOR),
-                            cv2.COLOR_BGR2RGB)  # OpenCV applies EXIF too
+    expected = cv2.cvtColor(
+        cv2.imread(str(path), cv2.IMREAD_COLOR),
+        cv2.COLOR_BGR2RGB)  # OpenCV applies EXIF too
     assert np.array_equal(got, expected)
 
 
@@ -144,27 +146,32 @@ def test_one_hot_pixel_does_not_flatten_16bit_infrared(tmp_path):
 
 def test_converters_stretch_with_the_same_function():
     import raster
+
     from segfanet_mm.datasets.transforms import image_io
     assert raster.robust_range is image_io.robust_range
     bands = scene16()
-    assert np.array_equal(raster.to_uint8(bands), image_io.stretch_to_uint8(
-        bands, *image_io.robust_range(bands[bands > 0])))
+    assert np.array_equal(
+        raster.to_uint8(bands),
+        image_io.stretch_to_uint8(bands,
+                                  *image_io.robust_range(bands[bands > 0])))
 
 
 def test_fixed_ir_range_maps_every_frame_alike(tmp_path):
     cold, hot = scene16(hot_pixel=False), scene16(hot_pixel=False) + 500
     per_image = [load_infrared_array(f) for f in (cold, hot)]
     assert np.array_equal(per_image[0], per_image[1])  # range lost
-    fixed = [to_infrared(f, 'frame', ir_range=(900, 4000))
-             for f in (cold, hot)]
+    fixed = [
+        to_infrared(f, 'frame', ir_range=(900, 4000)) for f in (cold, hot)
+    ]
     assert fixed[1].mean() > fixed[0].mean() + 30  # the warmer frame shows
     assert fixed[0][15, 25] == round((3000 - 900) * 255 / 3100)
     from segfanet_mm.datasets.transforms import LoadIRVisPair
     cv2.imwrite(str(tmp_path / 'ir.png'), hot)
     cv2.imwrite(str(tmp_path / 'vis.png'), np.zeros((48, 64, 3), np.uint8))
-    img = LoadIRVisPair(ir_range=(900, 4000)).transform(dict(
-        ir_path=str(tmp_path / 'ir.png'),
-        vis_path=str(tmp_path / 'vis.png')))['img']
+    img = LoadIRVisPair(ir_range=(900, 4000)).transform(
+        dict(
+            ir_path=str(tmp_path / 'ir.png'),
+            vis_path=str(tmp_path / 'vis.png')))['img']
     assert np.array_equal(img[..., 3], fixed[1])
     with pytest.raises(ValueError, match='low < high'):
         LoadIRVisPair(ir_range=(5, 5))
@@ -178,10 +185,14 @@ def test_non_finite_pixels_are_named_and_do_not_erase_the_image(tmp_path):
     from segfanet_mm.datasets.transforms import NonFinitePixelWarning
     celsius = np.linspace(-5, 35, 48 * 64, dtype=np.float32).reshape(48, 64)
     path = tmp_path / 'ir_nan.tif'
-    tifffile.imwrite(str(path), np.where(np.pad(np.ones((2, 2)), (
-        (20, 26), (30, 32))) > 0, np.nan, celsius).astype(np.float32))
-    with pytest.warns(NonFinitePixelWarning,
-                      match=r'ir_nan.tif: 4 of 3072 pixel\(s\) are NaN'):
+    tifffile.imwrite(
+        str(path),
+        np.where(
+            np.pad(np.ones((2, 2)), ((20, 26), (30, 32))) > 0, np.nan,
+            celsius).astype(np.float32))
+    with pytest.warns(
+            NonFinitePixelWarning,
+            match=r'ir_nan.tif: 4 of 3072 pixel\(s\) are NaN'):
         ir = load_infrared(str(path))
     clean = to_infrared(celsius, 'clean')
     outside = np.ones(ir.shape, bool)
@@ -200,12 +211,10 @@ def test_an_image_without_finite_pixels_is_an_error():
 
 
 @pytest.mark.parametrize('scale, dtype', [(1 / 255, np.float32),
-                                          (1.0, np.float32),
-                                          (1.0, np.float64),
+                                          (1.0, np.float32), (1.0, np.float64),
                                           (257.0, np.float32)])
 def test_float_visible_range_is_inferred(tmp_path, scale, dtype):
-    rgb = np.random.default_rng(1).integers(0, 256, (6, 8, 3),
-                                            dtype=np.uint8)
+    rgb = np.random.default_rng(1).integers(0, 256, (6, 8, 3), dtype=np.uint8)
     rgb[0, 0] = 255  # the range's top is present
     path = tmp_path / 'v.tif'
     tifffile.imwrite(str(path), (rgb * scale).astype(dtype))
@@ -236,12 +245,17 @@ def test_palette_and_grey_alpha_are_expanded(tmp_path):
     image.putpalette([255, 0, 0, 0, 255, 0, 0, 0, 255] + [0] * 759)
     image.save(tmp_path / 'p.png')
     assert load_visible(str(tmp_path / 'p.png'))[1, 0].tolist() == [0, 0, 255]
-    tifffile.imwrite(str(tmp_path / 'p.tif'), indices, photometric='palette',
-                     colormap=np.array(image.getpalette()[:768],
-                                       np.uint16).reshape(256, 3).T * 257)
-    assert np.array_equal(load_visible(str(tmp_path / 'p.tif')),
-                          load_visible(str(tmp_path / 'p.png')))
-    Image.fromarray(np.dstack([np.full((3, 3), 90, np.uint8),
-                               np.zeros((3, 3), np.uint8)]), 'LA').save(
-        tmp_path / 'la.png')
+    tifffile.imwrite(
+        str(tmp_path / 'p.tif'),
+        indices,
+        photometric='palette',
+        colormap=np.array(image.getpalette()[:768], np.uint16).reshape(
+            256, 3).T * 257)
+    assert np.array_equal(
+        load_visible(str(tmp_path / 'p.tif')),
+        load_visible(str(tmp_path / 'p.png')))
+    Image.fromarray(
+        np.dstack([np.full((3, 3), 90, np.uint8),
+                   np.zeros((3, 3), np.uint8)]),
+        'LA').save(tmp_path / 'la.png')
     assert (load_infrared(str(tmp_path / 'la.png')) == 90).all()

@@ -19,8 +19,12 @@ PIPELINE = [
 def build(root, **kwargs):
     prefix = dict(vis_path='vis', ir_path='ir', seg_map_path='ann')
     prefix.update(kwargs.pop('data_prefix', {}))
-    return IVFDataset(data_root=root, data_prefix=prefix, pipeline=PIPELINE,
-                      metainfo=dict(classes=('a', 'b', 'c')), **kwargs)
+    return IVFDataset(
+        data_root=root,
+        data_prefix=prefix,
+        pipeline=PIPELINE,
+        metainfo=dict(classes=('a', 'b', 'c')),
+        **kwargs)
 
 
 def test_pairs_by_stem_and_packs_four_channels(pair_folder):
@@ -39,11 +43,13 @@ def test_pairs_by_stem_and_packs_four_channels(pair_folder):
 
 
 def test_label_free_dataset_has_no_gt(tmp_path, make_pair_folder):
-    root = make_pair_folder(str(tmp_path / 'nolab'), ['x', 'y'],
-                             with_ann=False)
+    root = make_pair_folder(
+        str(tmp_path / 'nolab'), ['x', 'y'], with_ann=False)
     # Default data_prefix: ann/ is used when present (see test_label_checks).
-    ds = IVFDataset(data_root=root, pipeline=PIPELINE,
-                    metainfo=dict(classes=('a', 'b', 'c')))
+    ds = IVFDataset(
+        data_root=root,
+        pipeline=PIPELINE,
+        metainfo=dict(classes=('a', 'b', 'c')))
     assert 'gt_sem_seg' not in ds[1]['data_samples']
 
 
@@ -72,17 +78,18 @@ def test_split_file_selects_and_empty_split_is_an_error(pair_folder):
     split = osp.join(pair_folder, 'split.txt')
     open(split, 'w').write('c\n# comment\na.png\n')
     ds = build(pair_folder, ann_file='split.txt')
-    assert [osp.basename(d['vis_path']) for d in map(ds.get_data_info, range(len(ds)))] == [
-        'c.png', 'a.png'
-    ]
+    assert [
+        osp.basename(d['vis_path'])
+        for d in map(ds.get_data_info, range(len(ds)))
+    ] == ['c.png', 'a.png']
     open(split, 'w').write('\n\n')
     with pytest.raises(DatasetLayoutError, match='lists no samples'):
         build(pair_folder, ann_file='split.txt')
 
 
 def test_size_mismatch_names_both_files(pair_folder):
-    cv2.imwrite(osp.join(pair_folder, 'ir', 'a.png'),
-                np.zeros((41, 56), np.uint8))
+    cv2.imwrite(
+        osp.join(pair_folder, 'ir', 'a.png'), np.zeros((41, 56), np.uint8))
     with pytest.raises(ImageReadError) as err:
         build(pair_folder)[0]
     assert 'ir/a.png' in str(err.value) and 'vis/a.png' in str(err.value)
@@ -105,8 +112,8 @@ def test_demo_dataset_is_generated_and_deterministic(tmp_path, demo_root):
     assert all((a[k] == b[k]).all() for k in ('vis', 'ir', 'ann'))
     ds = DemoIVFDataset(
         data_root=str(tmp_path / 'demo'),
-        data_prefix=dict(vis_path='vis/val', ir_path='ir/val',
-                         seg_map_path='ann/val'),
+        data_prefix=dict(
+            vis_path='vis/val', ir_path='ir/val', seg_map_path='ann/val'),
         pipeline=PIPELINE)
     assert len(ds) == 16
     assert ds.metainfo['classes'] == ('background', 'person', 'vehicle')
@@ -136,7 +143,9 @@ def test_config_classes_name_stored_labels_in_subclasses_too(pair_folder):
     classes = ('c', 'a')  # a subset, in another order
     for cls in (IVFDataset, MyPairs):
         assert cls.get_label_map(classes) is None
-        ds = cls(data_root=pair_folder, pipeline=PIPELINE,
-                 metainfo=dict(classes=classes))
+        ds = cls(
+            data_root=pair_folder,
+            pipeline=PIPELINE,
+            metainfo=dict(classes=classes))
         assert len(ds.metainfo['palette']) == 2
     assert DemoIVFDataset.get_label_map(('background', 'person')) is not None

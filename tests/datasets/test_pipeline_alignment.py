@@ -5,8 +5,11 @@ import pytest
 from mmcv.transforms import Compose
 
 GEOMETRIC = [
-    dict(type='RandomResize', scale=(112, 80), ratio_range=(0.6, 1.7),
-         keep_ratio=True),
+    dict(
+        type='RandomResize',
+        scale=(112, 80),
+        ratio_range=(0.6, 1.7),
+        keep_ratio=True),
     dict(type='IVFRandomCrop', crop_size=(64, 64), cat_max_ratio=0.9),
     dict(type='RandomFlip', prob=0.5, direction=['horizontal', 'vertical']),
     dict(type='Pad', size=(72, 72), pad_val=dict(img=0, seg=255)),
@@ -26,16 +29,20 @@ def block_scene(tmp_path):
     cv2.imwrite(str(tmp_path / 'v.png'), vis[..., ::-1])
     cv2.imwrite(str(tmp_path / 'i.png'), code)
     cv2.imwrite(str(tmp_path / 'a.png'), label)
-    return dict(vis_path=str(tmp_path / 'v.png'),
-                ir_path=str(tmp_path / 'i.png'),
-                seg_map_path=str(tmp_path / 'a.png'), num_classes=3,
-                seg_fields=[], reduce_zero_label=False)
+    return dict(
+        vis_path=str(tmp_path / 'v.png'),
+        ir_path=str(tmp_path / 'i.png'),
+        seg_map_path=str(tmp_path / 'a.png'),
+        num_classes=3,
+        seg_fields=[],
+        reduce_zero_label=False)
 
 
 def test_ir_visible_label_stay_aligned(tmp_path):
     info = block_scene(tmp_path)
-    pipeline = Compose([dict(type='LoadIRVisPair'),
-                        dict(type='LoadIVFAnnotations')] + GEOMETRIC)
+    pipeline = Compose(
+        [dict(type='LoadIRVisPair'),
+         dict(type='LoadIVFAnnotations')] + GEOMETRIC)
     np.random.seed(0)
     flips = set()
     for _ in range(40):
@@ -58,8 +65,8 @@ def test_ir_visible_label_stay_aligned(tmp_path):
 def test_photometric_distortion_touches_visible_only(tmp_path):
     info = block_scene(tmp_path)
     load = Compose([dict(type='LoadIRVisPair')])
-    distort = Compose([dict(type='VisiblePhotoMetricDistortion',
-                            brightness_delta=60)])
+    distort = Compose(
+        [dict(type='VisiblePhotoMetricDistortion', brightness_delta=60)])
     np.random.seed(1)
     before = load(dict(info))['img'].copy()
     changed = 0
@@ -85,17 +92,22 @@ def test_msrs_mini_masks_stay_on_warm_people(shared_data):
     pipeline = Compose([
         dict(type='LoadIRVisPair'),
         dict(type='LoadIVFAnnotations'),
-        dict(type='RandomResize', scale=(640, 480), ratio_range=(0.75, 1.25),
-             keep_ratio=True),
+        dict(
+            type='RandomResize',
+            scale=(640, 480),
+            ratio_range=(0.75, 1.25),
+            keep_ratio=True),
         dict(type='IVFRandomCrop', crop_size=(320, 400)),
-        dict(type='RandomFlip', prob=0.5, direction=['horizontal', 'vertical'])
+        dict(
+            type='RandomFlip', prob=0.5, direction=['horizontal', 'vertical'])
     ])
     np.random.seed(2)
     right, wrong = [], []
     for path in sorted((root / 'ir').glob('*.png')):
-        info = dict(vis_path=str(root / 'vis' / path.name),
-                    ir_path=str(path),
-                    seg_map_path=str(root / 'label' / path.name))
+        info = dict(
+            vis_path=str(root / 'vis' / path.name),
+            ir_path=str(path),
+            seg_map_path=str(root / 'label' / path.name))
         for _ in range(3):
             out = pipeline(dict(info, seg_fields=[]))
             person = out['gt_seg_map'] == 255  # msrs_mini: 255 = person

@@ -29,12 +29,13 @@ def write_split(root, folders, labels, size=(24, 32)):
     vis, ir, ann = folders
     for i, value in enumerate(labels):
         stem = f'{i:05d}N'
-        cv2.imwrite(osp.join(root, vis, stem + '.png'),
-                    np.full(size + (3, ), 90, np.uint8))
-        cv2.imwrite(osp.join(root, ir, stem + '.png'),
-                    np.full(size, 200, np.uint8))
-        cv2.imwrite(osp.join(root, ann, stem + '.png'),
-                    np.full(size, value, np.uint8))
+        cv2.imwrite(
+            osp.join(root, vis, stem + '.png'),
+            np.full(size + (3, ), 90, np.uint8))
+        cv2.imwrite(
+            osp.join(root, ir, stem + '.png'), np.full(size, 200, np.uint8))
+        cv2.imwrite(
+            osp.join(root, ann, stem + '.png'), np.full(size, value, np.uint8))
     return str(root)
 
 
@@ -43,30 +44,35 @@ def gt(dataset, index=0):
 
 
 def whu_prefix(split='train'):
-    return dict(vis_path=f'vis/{split}', ir_path=f'ir/{split}',
-                seg_map_path=f'ann/{split}')
+    return dict(
+        vis_path=f'vis/{split}',
+        ir_path=f'ir/{split}',
+        seg_map_path=f'ann/{split}')
 
 
 def test_whu_keeps_or_ignores_background(tmp_path):
-    root = write_split(tmp_path / 'whu', ('vis/train', 'ir/train',
-                                          'ann/train'), [0, 3])
-    ds = WHUFusionDataset(data_root=root, data_prefix=whu_prefix(),
-                          pipeline=PIPELINE)
+    root = write_split(tmp_path / 'whu',
+                       ('vis/train', 'ir/train', 'ann/train'), [0, 3])
+    ds = WHUFusionDataset(
+        data_root=root, data_prefix=whu_prefix(), pipeline=PIPELINE)
     assert len(ds) == 2 and len(ds.metainfo['classes']) == 8
     assert ds.metainfo['classes'][3] == 'village'
     assert (gt(ds, 0), gt(ds, 1)) == ([0], [3])
-    ds = WHUFusionDataset(data_root=root, data_prefix=whu_prefix(),
-                          pipeline=PIPELINE, ignore_background=True)
+    ds = WHUFusionDataset(
+        data_root=root,
+        data_prefix=whu_prefix(),
+        pipeline=PIPELINE,
+        ignore_background=True)
     assert ds.metainfo['classes'][0] == 'farmland'
     assert len(ds.metainfo['palette']) == 7
     assert (gt(ds, 0), gt(ds, 1)) == ([255], [2])
 
 
 def test_potsdam_classes_and_ignore(tmp_path):
-    root = write_split(tmp_path / 'potsdam', ('vis/val', 'ir/val',
-                                              'ann/val'), [5, 255])
-    ds = PotsdamFusionDataset(data_root=root, data_prefix=whu_prefix('val'),
-                              pipeline=PIPELINE)
+    root = write_split(tmp_path / 'potsdam', ('vis/val', 'ir/val', 'ann/val'),
+                       [5, 255])
+    ds = PotsdamFusionDataset(
+        data_root=root, data_prefix=whu_prefix('val'), pipeline=PIPELINE)
     assert ds.metainfo['classes'][1] == 'building'
     assert ds.metainfo['palette'][1] == [0, 0, 255]
     assert (gt(ds, 0), gt(ds, 1)) == ([5], [255])
@@ -75,8 +81,11 @@ def test_potsdam_classes_and_ignore(tmp_path):
 def test_msrs_official_layout_and_default_prefix(tmp_path):
     folders = ('train/vi', 'train/ir', 'train/Segmentation_labels')
     root = write_split(tmp_path / 'MSRS', folders, [8, 2])
-    ds = MSRSDataset(data_root=root, pipeline=PIPELINE, data_prefix=dict(
-        zip(('vis_path', 'ir_path', 'seg_map_path'), folders)))
+    ds = MSRSDataset(
+        data_root=root,
+        pipeline=PIPELINE,
+        data_prefix=dict(
+            zip(('vis_path', 'ir_path', 'seg_map_path'), folders)))
     assert len(ds.metainfo['classes']) == 9 and gt(ds, 0) == [8]
     ds = MSRSDataset(data_root=osp.join(root, 'train'), pipeline=PIPELINE)
     assert len(ds) == 2 and gt(ds, 1) == [2]
@@ -87,12 +96,18 @@ def test_msrs_official_layout_and_default_prefix(tmp_path):
 def test_msrs_label_values_compose_with_class_subset(tmp_path):
     root = write_split(tmp_path / 'mini', ('vis', 'ir', 'label'), [0, 255])
     prefix = dict(vis_path='vis', ir_path='ir', seg_map_path='label')
-    ds = MSRSDataset(data_root=root, data_prefix=prefix, pipeline=PIPELINE,
-                     label_values={255: 2})
+    ds = MSRSDataset(
+        data_root=root,
+        data_prefix=prefix,
+        pipeline=PIPELINE,
+        label_values={255: 2})
     assert (gt(ds, 0), gt(ds, 1)) == ([0], [2])
-    ds = MSRSDataset(data_root=root, data_prefix=prefix, pipeline=PIPELINE,
-                     label_values={255: 2},
-                     metainfo=dict(classes=('unlabelled', 'person')))
+    ds = MSRSDataset(
+        data_root=root,
+        data_prefix=prefix,
+        pipeline=PIPELINE,
+        label_values={255: 2},
+        metainfo=dict(classes=('unlabelled', 'person')))
     assert ds.metainfo['palette'] == [[0, 0, 0], [64, 64, 0]]
     assert (gt(ds, 0), gt(ds, 1)) == ([0], [1])
 
@@ -106,8 +121,7 @@ def test_msrs_label_values_compose_with_class_subset(tmp_path):
      'potsdam_fusion.py /path/to/potsdam_zips --out {root}'),
     ('segfanet-s_1xb4-40k_msrs-480x640.py', 'ln -s /path/to/MSRS {root}'),
 ])
-def test_configs_without_data_name_folder_and_command(tmp_path, config,
-                                                       hint):
+def test_configs_without_data_name_folder_and_command(tmp_path, config, hint):
     cfg = Config.fromfile(str(REPO / 'configs' / 'segfanet' / config))
     dataset_cfg = cfg.train_dataloader.dataset
     classes = DATASETS.get(dataset_cfg.type).METAINFO['classes']
@@ -122,13 +136,13 @@ def test_configs_without_data_name_folder_and_command(tmp_path, config,
 
 
 def test_missing_label_folder_is_not_silently_label_free(tmp_path):
-    root = write_split(tmp_path / 'whu', ('vis/train', 'ir/train',
-                                          'ann/train'), [1])
+    root = write_split(tmp_path / 'whu',
+                       ('vis/train', 'ir/train', 'ann/train'), [1])
     os.remove(osp.join(root, 'ann/train/00000N.png'))
     os.rmdir(osp.join(root, 'ann/train'))
     with pytest.raises(DatasetLayoutError, match=r'ann/train\. Make them'):
-        WHUFusionDataset(data_root=root, data_prefix=whu_prefix(),
-                         pipeline=PIPELINE)
+        WHUFusionDataset(
+            data_root=root, data_prefix=whu_prefix(), pipeline=PIPELINE)
 
 
 def test_msrs_seg_config_reads_the_split_layout(tmp_path):
@@ -158,10 +172,13 @@ def test_msrs_seg_shared_split(shared_data):
         pytest.skip(f'{root} not found')
     sizes = {}
     for split in ('train', 'val'):
-        ds = MSRSDataset(data_root=str(root), lazy_init=False,
-                         data_prefix=dict(vis_path=f'{split}/vis',
-                                          ir_path=f'{split}/ir',
-                                          seg_map_path=f'{split}/label'))
+        ds = MSRSDataset(
+            data_root=str(root),
+            lazy_init=False,
+            data_prefix=dict(
+                vis_path=f'{split}/vis',
+                ir_path=f'{split}/ir',
+                seg_map_path=f'{split}/label'))
         assert all('seg_map_path' in info for info in ds.data_list)
         sizes[split] = len(ds)
     assert sizes == {'train': 125, 'val': 31}

@@ -43,18 +43,21 @@ def test_typo_in_a_hook_key(tmp_path, demo_root):
 
 def test_out_of_range_validation_label_is_named(tmp_path, demo_root,
                                                 make_pair_folder):
-    val = make_pair_folder(str(tmp_path / 'val'), ['a', 'b'],
-                           size=(32, 32), num_classes=3)
+    val = make_pair_folder(
+        str(tmp_path / 'val'), ['a', 'b'], size=(32, 32), num_classes=3)
     bad = np.zeros((32, 32), np.uint8)
     bad[5, 5] = 7
     cv2.imwrite(str(tmp_path / 'val' / 'ann' / 'b.png'), bad)
     runner = runner_for(
         tmp_path, {
-            'val_dataloader.dataset.type': 'IVFDataset',
-            'val_dataloader.dataset.metainfo': dict(classes=('a', 'b', 'c')),
-            'val_dataloader.dataset.data_root': val,
-            'val_dataloader.dataset.data_prefix': dict(
-                vis_path='vis', ir_path='ir', seg_map_path='ann')
+            'val_dataloader.dataset.type':
+            'IVFDataset',
+            'val_dataloader.dataset.metainfo':
+            dict(classes=('a', 'b', 'c')),
+            'val_dataloader.dataset.data_root':
+            val,
+            'val_dataloader.dataset.data_prefix':
+            dict(vis_path='vis', ir_path='ir', seg_map_path='ann')
         })
     assert_stops_before_training(
         runner, r'val_dataloader: .*val/ann/b.png: label values \[7\]')

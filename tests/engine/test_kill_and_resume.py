@@ -15,11 +15,16 @@ ENV = dict(os.environ, PYTHONPATH=str(REPO / 'tests' / 'fixtures'))
 
 
 def train(config, work, *extra):
-    return subprocess.Popen(
-        [sys.executable, 'tools/train.py', f'tests/fixtures/{config}',
-         '--work-dir', str(work), *extra],
-        cwd=REPO, env=ENV, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([
+        sys.executable, 'tools/train.py', f'tests/fixtures/{config}',
+        '--work-dir',
+        str(work), *extra
+    ],
+                            cwd=REPO,
+                            env=ENV,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE,
+                            text=True)
 
 
 def logged_losses(work):
@@ -33,13 +38,13 @@ def logged_losses(work):
 
 
 def final_weights(work):
-    ckpt = torch.load(work / 'iter_12.pth', map_location='cpu',
-                      weights_only=False)
+    ckpt = torch.load(
+        work / 'iter_12.pth', map_location='cpu', weights_only=False)
     return ckpt['state_dict']
 
 
-def test_killed_run_resumes_to_identical_weights_and_losses(tmp_path,
-                                                            demo_root):
+def test_killed_run_resumes_to_identical_weights_and_losses(
+        tmp_path, demo_root):
     reference = tmp_path / 'reference'
     proc = train('tiny_baseline.py', reference)
     assert proc.wait(timeout=600) == 0, proc.stderr.read()[-3000:]
@@ -67,5 +72,5 @@ def test_killed_run_resumes_to_identical_weights_and_losses(tmp_path,
     ref_w, got_w = final_weights(reference), final_weights(interrupted)
     assert ref_w.keys() == got_w.keys()
     for name in ref_w:
-        torch.testing.assert_close(got_w[name], ref_w[name], rtol=1e-5,
-                                   atol=1e-6, msg=name)
+        torch.testing.assert_close(
+            got_w[name], ref_w[name], rtol=1e-5, atol=1e-6, msg=name)

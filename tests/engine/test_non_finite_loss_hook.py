@@ -11,11 +11,17 @@ POISONED = 'tests/fixtures/tiny_poisoned.py'  # NaN before iteration 4
 
 
 def train(work, *options):
-    return subprocess.run(
-        [sys.executable, 'tools/train.py', POISONED, '--work-dir', str(work),
-         '--cfg-options', 'train_cfg.max_iters=6', *options],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-        env=dict(os.environ, PYTHONPATH=str(REPO / 'tests' / 'fixtures')))
+    return subprocess.run([
+        sys.executable, 'tools/train.py', POISONED, '--work-dir',
+        str(work), '--cfg-options', 'train_cfg.max_iters=6', *options
+    ],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=600,
+                          env=dict(
+                              os.environ,
+                              PYTHONPATH=str(REPO / 'tests' / 'fixtures')))
 
 
 def test_nan_loss_stops_with_iteration_and_term(tmp_path, demo_root):

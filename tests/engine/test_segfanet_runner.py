@@ -25,7 +25,9 @@ class ToyModel(BaseModel):
 
 def make_runner(work_dir) -> SegFANetRunner:
     return SegFANetRunner(
-        model=ToyModel(), work_dir=str(work_dir), default_scope='mmseg',
+        model=ToyModel(),
+        work_dir=str(work_dir),
+        default_scope='mmseg',
         train_dataloader=DataLoader([torch.zeros(2)], batch_size=1),
         train_cfg=dict(by_epoch=False, max_iters=1),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)))
@@ -37,22 +39,26 @@ def test_latest_checkpoint_falls_back_to_newest_file(tmp_path, pointer):
         (tmp_path / name).write_bytes(b'x')
     if pointer is not None:
         (tmp_path / 'last_checkpoint').write_text(pointer)
-    assert find_latest_checkpoint(str(tmp_path)) == str(
-        tmp_path / 'iter_10.pth')
+    assert find_latest_checkpoint(str(tmp_path)) == str(tmp_path /
+                                                        'iter_10.pth')
 
 
 def test_latest_checkpoint_follows_a_valid_pointer(tmp_path):
     for name in ('iter_2.pth', 'iter_4.pth'):
         (tmp_path / name).write_bytes(b'x')
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_2.pth'))
-    assert find_latest_checkpoint(str(tmp_path)) == str(tmp_path / 'iter_2.pth')
+    assert find_latest_checkpoint(str(tmp_path)) == str(tmp_path /
+                                                        'iter_2.pth')
     assert find_latest_checkpoint(str(tmp_path / 'empty')) is None
 
 
 def test_checkpoint_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     runner = make_runner(tmp_path / 'work')
-    runner.save_checkpoint(runner.work_dir, 'iter_1.pth', save_optimizer=False,
-                           save_param_scheduler=False)
+    runner.save_checkpoint(
+        runner.work_dir,
+        'iter_1.pth',
+        save_optimizer=False,
+        save_param_scheduler=False)
     target = tmp_path / 'work' / 'iter_1.pth'
     good = target.read_bytes()
     saved = torch.load(target, map_location='cpu', weights_only=False)
@@ -65,9 +71,11 @@ def test_checkpoint_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
 
     monkeypatch.setattr(mmengine_runner, 'save_checkpoint', crash_mid_write)
     with pytest.raises(OSError, match='disk full'):
-        runner.save_checkpoint(runner.work_dir, 'iter_1.pth',
-                               save_optimizer=False,
-                               save_param_scheduler=False)
+        runner.save_checkpoint(
+            runner.work_dir,
+            'iter_1.pth',
+            save_optimizer=False,
+            save_param_scheduler=False)
     assert target.read_bytes() == good  # the last good one survives
     leftovers = [p for p in os.listdir(tmp_path / 'work') if 'iter_1' in p]
     assert leftovers == ['iter_1.pth']  # no temporary file left behind

@@ -17,8 +17,8 @@ def _step(wrapper_type, scale: float):
     before = [p.detach().clone() for p in model.parameters()]
     loss = model(torch.ones(1, 3)).sum() * scale
     wrapper.update_params(loss)
-    changed = any(not torch.equal(b, p) for b, p in zip(
-        before, model.parameters()))
+    changed = any(not torch.equal(b, p)
+                  for b, p in zip(before, model.parameters()))
     grads_clear = all(p.grad is None or not p.grad.any()
                       for p in model.parameters())
     return wrapper, changed, grads_clear
@@ -39,6 +39,7 @@ def test_finite_loss_steps_as_mmengine_does():
 
 
 class _Runner:
+
     def __init__(self, wrapper):
         self.optim_wrapper = wrapper
 

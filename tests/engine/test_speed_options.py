@@ -80,13 +80,19 @@ def test_inductor_forward_equals_eager(model_and_input):
 
 
 def train_losses(work, *flags):
-    run = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(work),
-         *flags, '--cfg-options', *SHORT],
-        cwd=REPO, capture_output=True, text=True, timeout=900)
+    run = subprocess.run([
+        sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+        str(work), *flags, '--cfg-options', *SHORT
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=900)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
-    rows = [json.loads(line) for log in work.glob('*/vis_data/scalars.json')
-            for line in log.read_text().splitlines()]
+    rows = [
+        json.loads(line) for log in work.glob('*/vis_data/scalars.json')
+        for line in log.read_text().splitlines()
+    ]
     return {row['iter']: row['loss'] for row in rows if 'loss' in row}, \
         run.stdout + run.stderr
 
@@ -94,9 +100,8 @@ def train_losses(work, *flags):
 @pytest.mark.slow
 def test_train_cli_speed_options_match_plain_run(tmp_path, demo_root):
     plain, _ = train_losses(tmp_path / 'plain')
-    fast, log = train_losses(tmp_path / 'fast', '--channels-last',
-                             '--compile', '--cfg-options',
-                             'compile.backend=aot_eager')
+    fast, log = train_losses(tmp_path / 'fast', '--channels-last', '--compile',
+                             '--cfg-options', 'compile.backend=aot_eager')
     assert 'compiled' in log
     assert sorted(plain) == sorted(fast) == [1, 2, 3]
     for it in plain:

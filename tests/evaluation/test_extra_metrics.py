@@ -7,20 +7,19 @@ import math
 import numpy as np
 import pytest
 import torch
+from test_fusion_metric_fixture import FIXTURE
 
 from segfanet_mm.evaluation import (ALL_METRIC_NAMES, METRIC_NAMES,
                                     compute_fusion_metrics)
 from segfanet_mm.evaluation.functional import EXTRA_METRIC_NAMES
 from segfanet_mm.evaluation.functional.fusion_metrics import (
     NAN_CASES, resolve_metric_names)
-from test_fusion_metric_fixture import FIXTURE
 
 cv2 = pytest.importorskip('cv2')
 
-
 EXTRA_CSV = FIXTURE / 'extra' / 'fixture_extra_metrics.csv'
-needs_fixture = pytest.mark.skipif(not EXTRA_CSV.is_file(),
-                                   reason=f'no {EXTRA_CSV}')
+needs_fixture = pytest.mark.skipif(
+    not EXTRA_CSV.is_file(), reason=f'no {EXTRA_CSV}')
 
 # our name -> (fixture column, relative tolerance, convention overrides)
 MATCHED = {
@@ -54,15 +53,19 @@ def fixture_rows():
 
 def fixture_triple(row):
     if row['image'] == 'synthetic':
-        paths = [FIXTURE / 'synthetic' / f'{k}.png'
-                 for k in ('fused', 'ir', 'vis')]
+        paths = [
+            FIXTURE / 'synthetic' / f'{k}.png' for k in ('fused', 'ir', 'vis')
+        ]
     else:
         g = FIXTURE / 'gray'
-        paths = [g / 'fused' / row['method'] / f"{row['image']}.png",
-                 g / 'ir' / f"{row['image']}.png",
-                 g / 'vis' / f"{row['image']}.png"]
-    return [torch.from_numpy(cv2.imread(str(p), cv2.IMREAD_UNCHANGED))
-            for p in paths]
+        paths = [
+            g / 'fused' / row['method'] / f"{row['image']}.png",
+            g / 'ir' / f"{row['image']}.png", g / 'vis' / f"{row['image']}.png"
+        ]
+    return [
+        torch.from_numpy(cv2.imread(str(p), cv2.IMREAD_UNCHANGED))
+        for p in paths
+    ]
 
 
 @pytest.fixture(scope='module')
@@ -72,8 +75,10 @@ def fixture_values():
     for row in fixture_rows():
         f, a, b = fixture_triple(row)
         ours = compute_fusion_metrics(f, a, b, metrics='all')
-        out[(row['image'], row['method'])] = (
-            {k: float(v[0]) for k, v in ours.items()}, row)
+        out[(row['image'], row['method'])] = ({
+            k: float(v[0])
+            for k, v in ours.items()
+        }, row)
     return out
 
 
@@ -96,8 +101,10 @@ def octave_flat_variance(level: float) -> float:
     products in column-major order with fused multiply-adds (OpenBLAS
     ``daxpy``)."""
     from fractions import Fraction
-    t = [math.exp(-(u * u + v * v) / 4.5) for v in range(-5, 6)
-         for u in range(-5, 6)]  # column-major
+    t = [
+        math.exp(-(u * u + v * v) / 4.5) for v in range(-5, 6)
+        for u in range(-5, 6)
+    ]  # column-major
     total = 0.0
     for x in t:
         total += x
@@ -127,8 +134,9 @@ def test_q0_residual_is_octaves_rounding_in_flat_windows():
     Octave's rounding noise. Putting that noise into our statistics in
     exactly those windows reproduces the reference Q0 to 1e-9: the rest
     of Q0 is the toolbox's computation."""
-    from segfanet_mm.evaluation.functional.structural import (
-        flat_windows, local_stats, ssim_map)
+    from segfanet_mm.evaluation.functional.structural import (flat_windows,
+                                                              local_stats,
+                                                              ssim_map)
     noise = torch.tensor([octave_flat_variance(float(c)) for c in range(256)],
                          dtype=torch.float64)
     for row in fixture_rows():
@@ -141,8 +149,9 @@ def test_q0_residual_is_octaves_rounding_in_flat_windows():
         var = torch.where(flat, noise[level], torch.cat([var_a, var_b], 1))
         var = var + 0.5 * (var.sum(1, keepdim=True) == 0)
         lam = var[:, :1] / var.sum(1, keepdim=True)
-        q = ssim_map(local_stats(f, torch.cat([a, b], 1), 11),
-                     (0.01 * 255)**2, (0.03 * 255)**2)
+        q = ssim_map(
+            local_stats(f, torch.cat([a, b], 1), 11), (0.01 * 255)**2,
+            (0.03 * 255)**2)
         q0 = float((lam * q[:, :1] + (1 - lam) * q[:, 1:]).mean())
         assert q0 == pytest.approx(float(row['Q0_Piella']), rel=1e-9), \
             row['image']
@@ -154,8 +163,8 @@ def test_nabf_tang_call_order_reproduces_tangs_script():
     analysis_Reference.m does (column Nabf_TangCallOrder)."""
     for row in fixture_rows():
         f, a, b = fixture_triple(row)
-        v = compute_fusion_metrics(f, a, b, {'nabf_call_order': 'tang'},
-                                   metrics=['Nabf'])['Nabf']
+        v = compute_fusion_metrics(
+            f, a, b, {'nabf_call_order': 'tang'}, metrics=['Nabf'])['Nabf']
         assert float(v[0]) == pytest.approx(
             float(row['Nabf_TangCallOrder']), rel=1e-6), row['image']
 
@@ -229,8 +238,8 @@ def test_swapping_the_sources_changes_nothing(sources):
     f = ((a.int() + b.int()) // 2).to(torch.uint8)
     v_ab, v_ba = values(f, a, b), values(f, b, a)
     for k in EXTRA_METRIC_NAMES:
-        assert v_ab[k] == pytest.approx(v_ba[k], rel=1e-9, abs=1e-12,
-                                        nan_ok=True), k
+        assert v_ab[k] == pytest.approx(
+            v_ba[k], rel=1e-9, abs=1e-12, nan_ok=True), k
 
 
 def test_ranges_on_an_average_fusion(sources):
@@ -257,22 +266,32 @@ def test_edge_intensity_grows_with_contrast(sources):
 DEGENERATE_NAN = {
     'PSNR': {'all-zero F'},
     'Qabf': {'all-zero sources', 'all zero'},
-    'NMI': {'constant F', 'constant sources', 'all zero', 'all constant',
-            'one constant source'},
-    'Qncie': {'constant F', 'constant sources', 'all constant',
-              'one constant source'},
-    'Qp': {'constant F', 'all-zero F', 'constant sources', 'all-zero sources',
-           'all zero', 'all constant'},
-    'Qsf': {'constant sources', 'all-zero sources', 'all zero',
-            'all constant'},
-    'Qcb': {'constant F', 'all-zero F', 'constant sources', 'all-zero sources',
-            'all zero', 'all constant', 'one constant source',
-            'one all-zero source'},
-    'Qcv': {'constant F', 'constant sources', 'all-zero sources', 'all zero',
-            'all constant', 'one constant source'},
+    'NMI': {
+        'constant F', 'constant sources', 'all zero', 'all constant',
+        'one constant source'
+    },
+    'Qncie':
+    {'constant F', 'constant sources', 'all constant', 'one constant source'},
+    'Qp': {
+        'constant F', 'all-zero F', 'constant sources', 'all-zero sources',
+        'all zero', 'all constant'
+    },
+    'Qsf':
+    {'constant sources', 'all-zero sources', 'all zero', 'all constant'},
+    'Qcb': {
+        'constant F', 'all-zero F', 'constant sources', 'all-zero sources',
+        'all zero', 'all constant', 'one constant source',
+        'one all-zero source'
+    },
+    'Qcv': {
+        'constant F', 'constant sources', 'all-zero sources', 'all zero',
+        'all constant', 'one constant source'
+    },
 }
-DEGENERATE_INF = {'PSNR': {'all zero', 'all constant'},
-                  'PSNR_VIFB': {'all zero', 'all constant'}}
+DEGENERATE_INF = {
+    'PSNR': {'all zero', 'all constant'},
+    'PSNR_VIFB': {'all zero', 'all constant'}
+}
 
 
 @pytest.fixture(scope='module')
@@ -336,8 +355,9 @@ def test_qc_qy_undefined_windows_half_or_toolbox_nan(sources):
 
 def test_too_small_images_give_nan_not_errors():
     g = torch.Generator().manual_seed(0)
-    f, a, b = (torch.randint(0, 256, (8, 8), generator=g,
-                             dtype=torch.uint8) for _ in range(3))
+    f, a, b = (
+        torch.randint(0, 256, (8, 8), generator=g, dtype=torch.uint8)
+        for _ in range(3))
     v = values(f, a, b)
     for k in ('Q0', 'Qw', 'Qc', 'Qy'):
         assert math.isnan(v[k]), k
@@ -411,7 +431,7 @@ def test_ms_ssim_is_wangs_product_over_five_scales():
     """F = A gives 1 against A; a blurred F loses mostly at the fine
     scales, so MS-SSIM stays above single-scale-like losses yet below 1;
     images under 176 px a side are NaN, as the toolbox's -Inf."""
-    a, b = smooth_image(6, 180, 200), smooth_image(7, 180, 200)
+    a = smooth_image(6, 180, 200)
     same = values(a, a, a, ['MS_SSIM'])['MS_SSIM']
     assert same == pytest.approx(2.0, abs=1e-9)  # sum over the sources
     blurred = torch.from_numpy(cv2.GaussianBlur(a.numpy(), (7, 7), 2))
@@ -430,8 +450,9 @@ def dense_window_fmi(p: np.ndarray, q: np.ndarray) -> float:
     pc, qc = p - p.mean(), q - q.mean()
     num = (pc * qc).sum()
     c = 0.0 if num == 0 else num / np.sqrt((pc * pc).sum() * (qc * qc).sum())
-    sd = (np.sqrt((k * k * p).sum() - (k * p).sum()**2) *
-          np.sqrt((k * k * q).sum() - (k * q).sum()**2))
+    sd = (
+        np.sqrt((k * k * p).sum() - (k * p).sum()**2) *
+        np.sqrt((k * k * q).sum() - (k * q).sum()**2))
     u, v = big_q[:, None], big_p[None, :]
     bound = np.minimum(u, v) if c >= 0 else np.maximum(u + v - 1, 0)
     kappa = 0.0 if c == 0 or sd == 0 else \

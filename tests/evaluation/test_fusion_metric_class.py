@@ -19,8 +19,8 @@ def make_item(h, w, seed, name):
     """(inputs (4,H,W) uint8, data-sample dict) like the pipeline emits."""
     g = torch.Generator().manual_seed(seed)
     coarse = torch.rand(1, 4, h // 8 + 2, w // 8 + 2, generator=g)
-    src = torch.nn.functional.interpolate(coarse, size=(h, w),
-                                          mode='bilinear')[0]
+    src = torch.nn.functional.interpolate(
+        coarse, size=(h, w), mode='bilinear')[0]
     src = (src * 230 + 20 * torch.rand(4, h, w, generator=g)).round()
     src = src.clamp(0, 255).to(torch.uint8)
     fused = (0.5 * src[3:4].float() + 0.5 * src[:3].float().mean(0, True))
@@ -28,7 +28,9 @@ def make_item(h, w, seed, name):
     sample = {
         'img_path': f'/data/vis/{name}.png',
         'ori_shape': (h, w),
-        'pred_fused': {'data': fused.clamp(0, 1)},
+        'pred_fused': {
+            'data': fused.clamp(0, 1)
+        },
     }
     return src, sample
 
@@ -51,9 +53,8 @@ def test_process_and_compute_metrics(tmp_path):
                    [i[1] for i in items[:2]])
     metric.process({'inputs': [i[0] for i in items[2:]]},
                    [i[1] for i in items[2:]])
-    assert [r['img_name'] for r in metric.results] == [
-        'img0', 'img1', 'img2', 'odd'
-    ]
+    assert [r['img_name']
+            for r in metric.results] == ['img0', 'img1', 'img2', 'odd']
     for (src, sample), row in zip(items, metric.results):
         ref = expected(src, sample)
         for k in METRIC_NAMES:
@@ -75,8 +76,11 @@ def test_process_and_compute_metrics(tmp_path):
 
 def test_switches_subset_and_prefix():
     src, sample = make_item(48, 64, 3, 'x')
-    metric = FusionMetric(metrics=['MI', 'SSIM', 'SD'], mi_base='2',
-                          ssim_data_range=255, scale=1)
+    metric = FusionMetric(
+        metrics=['MI', 'SSIM', 'SD'],
+        mi_base='2',
+        ssim_data_range=255,
+        scale=1)
     metric.process({'inputs': [src]}, [sample])
     row = metric.results[0]
     assert set(row) == {'img_name', 'MI', 'SSIM', 'SD'}
@@ -116,7 +120,7 @@ def test_clear_errors():
     src, sample = make_item(32, 40, 6, 'broken')
     metric = FusionMetric()
     no_pred = {k: v for k, v in sample.items() if k != 'pred_fused'}
-    with pytest.raises(ValueError, match="broken.*pred_fused"):
+    with pytest.raises(ValueError, match='broken.*pred_fused'):
         metric.process({'inputs': [src]}, [no_pred])
     small = dict(sample, pred_fused={'data': torch.rand(1, 16, 40)})
     with pytest.raises(ValueError, match='broken.*original image size'):
@@ -129,8 +133,8 @@ def test_with_iou_metric_in_one_evaluator(tmp_path):
     from mmengine.evaluator import Evaluator
     from mmengine.registry import DefaultScope
     from mmengine.structures import PixelData
-    from mmseg.structures import SegDataSample
     from mmseg.registry import METRICS
+    from mmseg.structures import SegDataSample
 
     assert METRICS.get('FusionMetric') is FusionMetric
     with DefaultScope.overwrite_default_scope('mmseg'):
@@ -138,8 +142,8 @@ def test_with_iou_metric_in_one_evaluator(tmp_path):
             dict(type='IoUMetric', iou_metrics=['mIoU']),
             dict(type='FusionMetric', csv_file=str(tmp_path / 'f.csv'))
         ])
-    evaluator.dataset_meta = dict(classes=('background', 'person'),
-                                  palette=[[0, 0, 0], [255, 0, 0]])
+    evaluator.dataset_meta = dict(
+        classes=('background', 'person'), palette=[[0, 0, 0], [255, 0, 0]])
     g = torch.Generator().manual_seed(0)
     for b in range(2):
         inputs, samples = [], []

@@ -41,8 +41,8 @@ def test_band_filter_box_sums_are_exact():
     g = torch.Generator().manual_seed(0)
     x = torch.randint(0, 256, (1, 4, 31, 50), generator=g).float()**2
     ones = torch.ones(7)
-    assert torch.equal(_filters.band_filter(x, ones),
-                       _filters.separable_filter(x, ones))
+    assert torch.equal(
+        _filters.band_filter(x, ones), _filters.separable_filter(x, ones))
 
 
 def test_uniform_mean_rounds_like_scipy():

@@ -15,12 +15,12 @@ try:  # importing the plugin first makes mmseg usable on mmcv-lite
     import segfanet_mm  # noqa: F401
 except ImportError:  # pragma: no cover - only while the package is broken
     pass
-from segfanet_mm.evaluation import (METRIC_NAMES, FusionMetric,
-                                    compute_fusion_metrics, rgb_to_grey)
 from data_paths import shared_data_dir
 
-cv2 = pytest.importorskip('cv2')
+from segfanet_mm.evaluation import (METRIC_NAMES, FusionMetric,
+                                    compute_fusion_metrics, rgb_to_grey)
 
+cv2 = pytest.importorskip('cv2')
 
 FIXTURE = shared_data_dir() / 'metric_fixture'
 pytestmark = pytest.mark.skipif(
@@ -72,17 +72,19 @@ def test_reference_values(row):
     a = grey_of(FIXTURE / 'ir' / f'{pair}.png')
     b = grey_of(FIXTURE / 'vis' / f'{pair}.png')
     # the grey conversion reproduces the fixture's grey images exactly
-    assert torch.equal(f, stored_grey(FIXTURE / 'gray' / 'fused' / method /
-                                      f'{pair}.png'))
+    assert torch.equal(
+        f, stored_grey(FIXTURE / 'gray' / 'fused' / method / f'{pair}.png'))
     assert torch.equal(a, stored_grey(FIXTURE / 'gray' / 'ir' / f'{pair}.png'))
-    assert torch.equal(b, stored_grey(FIXTURE / 'gray' / 'vis' /
-                                      f'{pair}.png'))
+    assert torch.equal(b,
+                       stored_grey(FIXTURE / 'gray' / 'vis' / f'{pair}.png'))
     assert tuple(f.shape[-2:]) == (int(row['height']), int(row['width']))
 
     values = compute_fusion_metrics(f, a, b)
     assert list(values) == list(METRIC_NAMES)
-    errors = {k: rel_err(float(values[k][0]), float(row[k]))
-              for k in METRIC_NAMES}
+    errors = {
+        k: rel_err(float(values[k][0]), float(row[k]))
+        for k in METRIC_NAMES
+    }
     assert max(errors.values()) <= CONTRACT_RTOL, errors
     assert max(errors.values()) <= TIGHT_RTOL, errors
 
@@ -102,15 +104,17 @@ def test_float_inputs_match_uint8():
 def test_fusion_metric_class_on_fixture():
     """End to end through FusionMetric: pack-style (4, H, W) inputs and a
     fused luminance in [0, 1] give the reference values."""
-    row = next(r for r in ROWS if r['pair'] == 'carLight'
-               and r['method'] == 'GFF')
+    row = next(r for r in ROWS
+               if r['pair'] == 'carLight' and r['method'] == 'GFF')
     vis_rgb = read_rgb(FIXTURE / 'vis' / 'carLight.png')
     ir = grey_of(FIXTURE / 'ir' / 'carLight.png')
     fused = grey_of(FIXTURE / 'fused' / 'GFF' / 'carLight.png')
     inputs = torch.cat([vis_rgb, ir], dim=0)  # (4, H, W) uint8
     sample = {
         'img_path': str(FIXTURE / 'vis' / 'carLight.png'),
-        'pred_fused': {'data': fused.float() / 255.0},
+        'pred_fused': {
+            'data': fused.float() / 255.0
+        },
     }
     metric = FusionMetric()
     metric.process({'inputs': [inputs]}, [sample])
@@ -130,16 +134,24 @@ def test_synthetic_hand_checkable_case():
 
     v = {k: float(t[0]) for k, t in compute_fusion_metrics(f, a, b).items()}
     exact = {
-        'EN': 3.0,
-        'MI': math.log(8.0),
-        'SD': math.sqrt(5312.25),
-        'SF': math.sqrt(16129 + 3072 / 7),
-        'AG': (12 * math.sqrt(8192.5) + 4 * math.sqrt(8064.5) +
-               36 * math.sqrt(128)) / 64,
-        'MSE': 5552.5,
-        'PSNR': 10 * math.log10(223**2 / 5552.5),
+        'EN':
+        3.0,
+        'MI':
+        math.log(8.0),
+        'SD':
+        math.sqrt(5312.25),
+        'SF':
+        math.sqrt(16129 + 3072 / 7),
+        'AG':
+        (12 * math.sqrt(8192.5) + 4 * math.sqrt(8064.5) + 36 * math.sqrt(128))
+        / 64,
+        'MSE':
+        5552.5,
+        'PSNR':
+        10 * math.log10(223**2 / 5552.5),
         'CC': (math.sqrt(5120) + 127) / (4 * math.sqrt(5312.25)),
-        'SCD': 2 * (math.sqrt(5120) + 127) / (4 * math.sqrt(5312.25)),
+        'SCD':
+        2 * (math.sqrt(5120) + 127) / (4 * math.sqrt(5312.25)),
     }
     for k, ref in exact.items():
         assert v[k] == pytest.approx(ref, rel=1e-7), k  # float32 maps

@@ -11,9 +11,9 @@ try:  # importing the plugin first makes mmseg usable on mmcv-lite
     import segfanet_mm  # noqa: F401
 except ImportError:  # pragma: no cover - only while the package is broken
     pass
-from segfanet_mm.evaluation import functional as FM
 from segfanet_mm.evaluation import (METRIC_NAMES, FusionConvention,
                                     compute_fusion_metrics)
+from segfanet_mm.evaluation import functional as FM
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,16 +21,17 @@ REPO = Path(__file__).resolve().parents[2]
 def smooth_image(h, w, seed, lo=0, hi=255):
     g = torch.Generator().manual_seed(seed)
     coarse = torch.rand(1, 1, h // 8 + 2, w // 8 + 2, generator=g)
-    x = torch.nn.functional.interpolate(coarse, size=(h, w), mode='bilinear',
-                                        align_corners=False)
+    x = torch.nn.functional.interpolate(
+        coarse, size=(h, w), mode='bilinear', align_corners=False)
     x = lo + (hi - lo) * x + 12 * torch.rand(1, 1, h, w, generator=g)
     return x.round().clamp(0, 255).to(torch.uint8)
 
 
 @pytest.fixture(scope='module')
 def triple():
-    return smooth_image(72, 96, 1), smooth_image(72, 96, 2), smooth_image(
-        72, 96, 3, 40, 200)
+    return smooth_image(72, 96,
+                        1), smooth_image(72, 96,
+                                         2), smooth_image(72, 96, 3, 40, 200)
 
 
 def values(f, a, b, **conv):
@@ -44,8 +45,8 @@ def test_entropy_of_constant_is_zero():
 
 
 def test_entropy_of_uniform_levels_is_8_bits():
-    x = torch.arange(256, dtype=torch.uint8).view(1, 1, 16, 16).repeat(
-        1, 1, 3, 2)
+    x = torch.arange(
+        256, dtype=torch.uint8).view(1, 1, 16, 16).repeat(1, 1, 3, 2)
     assert float(FM.entropy(x)[0]) == pytest.approx(8.0, abs=1e-12)
     assert float(FM.entropy(x, base='e')[0]) == pytest.approx(
         8 * math.log(2), abs=1e-12)
@@ -61,8 +62,8 @@ def test_mi_matches_sklearn(triple):
     sk = pytest.importorskip('sklearn.metrics')
     f, a, _ = triple
     ref = sk.mutual_info_score(f.numpy().ravel(), a.numpy().ravel())
-    assert float(FM.mutual_information(f, a)[0]) == pytest.approx(ref,
-                                                                   rel=1e-10)
+    assert float(FM.mutual_information(f, a)[0]) == pytest.approx(
+        ref, rel=1e-10)
 
 
 # ---------------------------------------------------------- no-reference
@@ -87,8 +88,7 @@ def test_ag_matches_numpy_gradient(triple):
 @pytest.mark.parametrize('data_range', [2.0, 255.0])
 def test_ssim_of_image_with_itself_is_one(triple, data_range):
     x = triple[1]
-    assert float(FM.ssim(x, x, data_range)[0]) == pytest.approx(1.0,
-                                                                abs=1e-6)
+    assert float(FM.ssim(x, x, data_range)[0]) == pytest.approx(1.0, abs=1e-6)
     assert float(FM.fusion_ssim(x, x, x, data_range)[0]) == pytest.approx(
         2.0, abs=2e-6)
     assert float(
@@ -124,8 +124,9 @@ def test_switch_factors(triple):
     f, a, b = triple
     h, w = f.shape[-2:]
     base = values(f, a, b)
-    assert values(f, a, b, mi_base='2')['MI'] == pytest.approx(
-        base['MI'] / math.log(2), rel=1e-12)
+    assert values(
+        f, a, b, mi_base='2')['MI'] == pytest.approx(
+            base['MI'] / math.log(2), rel=1e-12)
     s1 = values(f, a, b, scale=1)
     for k in ('SD', 'SF', 'AG'):
         assert s1[k] == pytest.approx(base[k] / 255, rel=1e-12), k
@@ -136,13 +137,14 @@ def test_switch_factors(triple):
     for k in ('SSIM', 'VIF'):
         assert mean[k] == pytest.approx(base[k] / 2, rel=1e-12), k
     ag = values(f, a, b, ag_denominator='(H-1)(W-1)')['AG']
-    assert ag == pytest.approx(base['AG'] * h * w / ((h - 1) * (w - 1)),
-                               rel=1e-12)
+    assert ag == pytest.approx(
+        base['AG'] * h * w / ((h - 1) * (w - 1)), rel=1e-12)
     p255 = values(f, a, b, psnr_peak=255)['PSNR']
-    assert p255 == pytest.approx(10 * math.log10(255**2 / base['MSE']),
-                                 rel=1e-12)
-    assert values(f, a, b, scale=1, psnr_peak=1)['PSNR'] == pytest.approx(
-        p255, rel=1e-12)
+    assert p255 == pytest.approx(
+        10 * math.log10(255**2 / base['MSE']), rel=1e-12)
+    assert values(
+        f, a, b, scale=1, psnr_peak=1)['PSNR'] == pytest.approx(
+            p255, rel=1e-12)
     l255 = values(f, a, b, ssim_data_range=255)['SSIM']
     assert l255 > base['SSIM']
     assert l255 == pytest.approx(
@@ -170,8 +172,8 @@ def test_grey_conversion_float32_rule():
     rng = np.random.default_rng(0)
     rgb = rng.integers(0, 256, (3, 50, 40), dtype=np.uint8)
     r, g, b = (c.astype(np.float32) for c in rgb)
-    ref = np.round(np.float32(0.299) * r + np.float32(0.587) * g +
-                   np.float32(0.114) * b)
+    ref = np.round(
+        np.float32(0.299) * r + np.float32(0.587) * g + np.float32(0.114) * b)
     out = FM.rgb_to_grey(torch.from_numpy(rgb))
     assert out.shape == (1, 50, 40)
     assert np.array_equal(out[0].numpy(), ref)
@@ -195,8 +197,7 @@ def test_grey_conversion_float32_rule():
 def test_quantize_unit():
     y = torch.tensor([-0.1, 0.0, 0.5 / 255, 1.5 / 255, 0.2, 1.0, 1.3])
     assert FM.quantize_unit(y).tolist() == [0, 0, 0, 2, 51, 255, 255]
-    assert FM.quantize_unit(y, 'floor').tolist() == [0, 0, 0, 1, 51, 255,
-                                                     255]
+    assert FM.quantize_unit(y, 'floor').tolist() == [0, 0, 0, 1, 51, 255, 255]
     none = FM.quantize_unit(y, 'none')
     assert none[3].item() == pytest.approx(1.5) and none[-1].item() == 255
 
@@ -209,8 +210,7 @@ def test_batch_equals_single_images(triple):
     bb = torch.cat([b, f, a])
     batched = compute_fusion_metrics(fb, ab, bb)
     for i in range(3):
-        single = compute_fusion_metrics(fb[i:i + 1], ab[i:i + 1],
-                                        bb[i:i + 1])
+        single = compute_fusion_metrics(fb[i:i + 1], ab[i:i + 1], bb[i:i + 1])
         for k in METRIC_NAMES:
             assert float(batched[k][i]) == pytest.approx(
                 float(single[k][0]), rel=1e-12, abs=1e-12), k
@@ -256,8 +256,8 @@ def test_small_images_give_nan_not_errors():
 
 def test_subset_shapes_and_errors(triple):
     f, a, b = triple
-    out = compute_fusion_metrics(f[0, 0], a[0, 0], b[0, 0],
-                                 metrics=['vif', 'EN'])
+    out = compute_fusion_metrics(
+        f[0, 0], a[0, 0], b[0, 0], metrics=['vif', 'EN'])
     assert list(out) == ['VIF', 'EN']
     assert out['EN'].shape == (1, ) and out['EN'].dtype == torch.float64
     with pytest.raises(KeyError):

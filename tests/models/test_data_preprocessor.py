@@ -15,13 +15,17 @@ def sample(h, w, label=True):
 
 
 def test_normalises_pads_and_keeps_label_free_samples():
-    pre = IVFDataPreProcessor(mean=[0, 0, 0, 10], std=[255, 255, 255, 2],
-                              size_divisor=8)
-    inputs = [torch.full((4, 10, 12), 20, dtype=torch.uint8),
-              torch.full((4, 13, 9), 30, dtype=torch.uint8)]
-    out = pre(dict(inputs=inputs,
-                   data_samples=[sample(10, 12), sample(13, 9, False)]),
-              training=True)
+    pre = IVFDataPreProcessor(
+        mean=[0, 0, 0, 10], std=[255, 255, 255, 2], size_divisor=8)
+    inputs = [
+        torch.full((4, 10, 12), 20, dtype=torch.uint8),
+        torch.full((4, 13, 9), 30, dtype=torch.uint8)
+    ]
+    out = pre(
+        dict(
+            inputs=inputs, data_samples=[sample(10, 12),
+                                         sample(13, 9, False)]),
+        training=True)
     x, samples = out['inputs'], out['data_samples']
     assert x.shape == (2, 4, 16, 16)
     assert torch.allclose(x[0, 0, 0, 0], torch.tensor(20 / 255))
@@ -38,20 +42,22 @@ def test_normalises_pads_and_keeps_label_free_samples():
 def test_rejects_wrong_channel_count():
     pre = IVFDataPreProcessor()
     with pytest.raises(ValueError, match='4 x H x W'):
-        pre(dict(inputs=[torch.zeros(3, 8, 8, dtype=torch.uint8)],
-                 data_samples=[sample(8, 8)]), training=True)
+        pre(dict(
+            inputs=[torch.zeros(3, 8, 8, dtype=torch.uint8)],
+            data_samples=[sample(8, 8)]),
+            training=True)
 
 
-@pytest.mark.parametrize('drop, zeroed, kept', [('ir', slice(3, 4),
-                                                  slice(0, 3)),
-                                                 ('vis', slice(0, 3),
-                                                  slice(3, 4))])
+@pytest.mark.parametrize('drop, zeroed, kept',
+                         [('ir', slice(3, 4), slice(0, 3)),
+                          ('vis', slice(0, 3), slice(3, 4))])
 @pytest.mark.parametrize('training', [True, False])
 def test_drop_modality_zeroes_one_modality(drop, zeroed, kept, training):
     pre = IVFDataPreProcessor(drop_modality=drop)
     image = torch.randint(1, 256, (4, 6, 8), dtype=torch.uint8)
-    x = pre(dict(inputs=[image], data_samples=[sample(6, 8)]),
-            training=training)['inputs']
+    x = pre(
+        dict(inputs=[image], data_samples=[sample(6, 8)]),
+        training=training)['inputs']
     assert x[0, zeroed].eq(0).all()
     torch.testing.assert_close(x[0, kept], image[kept].float() / 255)
 

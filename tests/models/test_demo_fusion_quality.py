@@ -18,21 +18,23 @@ CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory, demo_root):
     work = tmp_path_factory.mktemp('quality')
-    out = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG,
-         '--work-dir', str(work), '--cfg-options', 'train_cfg.max_iters=120',
-         'train_cfg.val_interval=1000',
-         'default_hooks.checkpoint.interval=120'],
-        cwd=REPO, capture_output=True, text=True, timeout=900)
+    out = subprocess.run([
+        sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+        str(work), '--cfg-options', 'train_cfg.max_iters=120',
+        'train_cfg.val_interval=1000', 'default_hooks.checkpoint.interval=120'
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
-    model = init_fusion_model(REPO / CONFIG,
-                              str(work / 'iter_120.pth'))
+    model = init_fusion_model(REPO / CONFIG, str(work / 'iter_120.pth'))
     return model, Path(demo_root)
 
 
 def gradient(x: np.ndarray) -> np.ndarray:
-    return np.hypot(cv2.Sobel(x, cv2.CV_64F, 1, 0),
-                    cv2.Sobel(x, cv2.CV_64F, 0, 1))
+    return np.hypot(
+        cv2.Sobel(x, cv2.CV_64F, 1, 0), cv2.Sobel(x, cv2.CV_64F, 0, 1))
 
 
 def scenes(root: Path, night: bool):
@@ -71,8 +73,8 @@ def test_day_background_keeps_visible_texture(trained):
     for ir, vis, target in scenes(root, night=False):
         fused = fuse_pair(model, ir, vis).fused.astype(float)
         y = cv2.cvtColor(vis, cv2.COLOR_RGB2GRAY).astype(float)
-        background = cv2.erode((~target).astype(np.uint8),
-                               np.ones((7, 7))).astype(bool)
+        background = cv2.erode((~target).astype(np.uint8), np.ones(
+            (7, 7))).astype(bool)
         texture = lambda x: gradient(x)[background].mean()  # noqa
         fused_ratio.append(texture(fused) / texture(y))
         average_ratio.append(texture((ir.astype(float) + y) / 2) / texture(y))

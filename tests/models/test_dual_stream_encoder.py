@@ -7,8 +7,11 @@ from segfanet_mm.models import DualStreamEncoder
 
 @pytest.mark.parametrize('vis_mode', ['y', 'rgb'])
 def test_shapes_at_odd_size(vis_mode):
-    encoder = DualStreamEncoder(widths=(8, 16, 24, 32), depths=(0, 1, 1, 0),
-                                strides=(2, 4, 8, 16), vis_mode=vis_mode)
+    encoder = DualStreamEncoder(
+        widths=(8, 16, 24, 32),
+        depths=(0, 1, 1, 0),
+        strides=(2, 4, 8, 16),
+        vis_mode=vis_mode)
     feats = encoder(torch.rand(2, 4, 333, 517))
     expected = [(2, 8, 167, 259), (2, 16, 84, 130), (2, 24, 42, 65),
                 (2, 32, 21, 33)]
@@ -17,8 +20,8 @@ def test_shapes_at_odd_size(vis_mode):
 
 
 def test_strides_larger_first_step():
-    encoder = DualStreamEncoder(widths=(8, 8, 8, 8), depths=(1, 0, 0, 0),
-                                strides=(4, 8, 16, 32))
+    encoder = DualStreamEncoder(
+        widths=(8, 8, 8, 8), depths=(1, 0, 0, 0), strides=(4, 8, 16, 32))
     feats = encoder(torch.rand(1, 4, 64, 64))
     assert [f.shape[-1] for f in feats] == [16, 8, 4, 2]
 
@@ -40,8 +43,8 @@ def test_streams_see_their_modality():
     for channels in (slice(0, 3), slice(3, 4)):
         changed = x.clone()
         changed[:, channels] = torch.rand_like(changed[:, channels])
-        assert all((a - b).abs().max() > 0
-                   for a, b in zip(base, encoder(changed)))
+        assert all(
+            (a - b).abs().max() > 0 for a, b in zip(base, encoder(changed)))
 
 
 @pytest.mark.parametrize('kwargs', [

@@ -16,9 +16,12 @@ def feats_for(h, w, batch=2):
 
 @pytest.mark.parametrize('injection', [True, False])
 def test_output_at_odd_size(injection):
-    head = FusionHead(in_channels=WIDTHS, channels=(4, 8, 12),
-                      full_res_channels=4, sem_channels=6,
-                      semantic_injection=injection)
+    head = FusionHead(
+        in_channels=WIDTHS,
+        channels=(4, 8, 12),
+        full_res_channels=4,
+        sem_channels=6,
+        semantic_injection=injection)
     sources = torch.rand(2, 2, 333, 517)
     sem = torch.rand(2, 6, 84, 130) if injection else None
     fused, align_feat = head(feats_for(333, 517), sources, sem)
@@ -29,8 +32,8 @@ def test_output_at_odd_size(injection):
 
 
 def test_semantics_reach_the_output():
-    head = FusionHead(in_channels=WIDTHS, channels=(4, 8, 12),
-                      sem_channels=6).eval()
+    head = FusionHead(
+        in_channels=WIDTHS, channels=(4, 8, 12), sem_channels=6).eval()
     for block in head.injections:
         torch.nn.init.normal_(block.gamma_beta.weight, std=0.1)
     feats, sources = feats_for(32, 48, 1), torch.rand(1, 2, 32, 48)
@@ -41,8 +44,11 @@ def test_semantics_reach_the_output():
 
 
 def test_residual_over_max_starts_at_the_max_rule_and_learns():
-    head = FusionHead(in_channels=WIDTHS, channels=(4, 8, 12),
-                      semantic_injection=False, residual_over_max=True)
+    head = FusionHead(
+        in_channels=WIDTHS,
+        channels=(4, 8, 12),
+        semantic_injection=False,
+        residual_over_max=True)
     head.init_weights()
     feats, sources = feats_for(32, 48, 1), torch.rand(1, 2, 32, 48)
     fused, _ = head(feats, sources)

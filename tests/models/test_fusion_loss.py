@@ -69,8 +69,8 @@ def test_two_scale_target_matches_opencv_reference():
         np.maximum(blur(ir), blur(vis)) + ir - blur(ir) + vis - blur(vis), 0,
         1)
     target = two_scale_target(
-        torch.from_numpy(ir)[None, None], torch.from_numpy(vis)[None, None],
-        2.0)
+        torch.from_numpy(ir)[None, None],
+        torch.from_numpy(vis)[None, None], 2.0)
     np.testing.assert_allclose(target[0, 0].numpy(), expected, atol=1e-6)
 
 
@@ -85,8 +85,9 @@ def test_two_scale_target_keeps_the_darker_sources_texture():
     target = two_scale_target(ir, vis, 2.0)
     base = two_scale_target(ir, torch.full_like(vis, 0.2), 2.0)
     assert torch.allclose(base, ir)
-    correlation = torch.corrcoef(torch.stack([(target - base).flatten(),
-                                              texture.flatten()]))[0, 1]
+    correlation = torch.corrcoef(
+        torch.stack([(target - base).flatten(),
+                     texture.flatten()]))[0, 1]
     assert correlation > 0.9
 
 
@@ -108,8 +109,8 @@ def test_mutual_information_term_prefers_grey_levels_tied_to_the_sources():
     shuffled = mean.flatten()[torch.randperm(mean.numel())].view_as(mean)
     loss = FusionLoss(w_int=0, w_grad=0, w_ssim=0, w_mi=2.0)
     assert set(loss(mean, ir, vis)) == {'loss_fus_mi'}
-    tied, untied = (loss(f, ir, vis)['loss_fus_mi'].item()
-                    for f in (mean, shuffled))
+    tied, untied = (
+        loss(f, ir, vis)['loss_fus_mi'].item() for f in (mean, shuffled))
     assert 0 < tied < untied <= 2.0 * 1.05
     assert 'loss_fus_mi' not in FusionLoss()(mean, ir, vis)
 

@@ -8,8 +8,8 @@ from segfanet_mm.models import SegFeatureAlignmentLoss
 def tied_loss(**kwargs):
     """A loss whose two projection heads compute the same function, so that
     identical features give identical embeddings."""
-    loss = SegFeatureAlignmentLoss(8, 8, embed_dims=16, num_samples=64,
-                                   **kwargs)
+    loss = SegFeatureAlignmentLoss(
+        8, 8, embed_dims=16, num_samples=64, **kwargs)
     loss.proj_fus.load_state_dict(loss.proj_seg.state_dict())
     if kwargs.get('mode') == 'cosine':
         with torch.no_grad():  # predictor = identity
@@ -47,8 +47,8 @@ def test_resizes_seg_feature_and_weights():
 @pytest.mark.parametrize('mode', ['infonce', 'cosine'])
 @pytest.mark.parametrize('detach', [True, False])
 def test_gradient_into_segmentation_side(mode, detach):
-    loss = SegFeatureAlignmentLoss(8, 8, mode=mode, symmetric=True,
-                                   detach_seg=detach)
+    loss = SegFeatureAlignmentLoss(
+        8, 8, mode=mode, symmetric=True, detach_seg=detach)
     fus = torch.rand(2, 8, 10, 10, requires_grad=True)
     seg = torch.rand(2, 8, 10, 10, requires_grad=True)
     loss(fus, seg).backward()

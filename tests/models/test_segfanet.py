@@ -34,8 +34,9 @@ def samples(batch, h, w, labelled=True, num_classes=3):
     out = []
     flags = labelled if isinstance(labelled, list) else [labelled] * batch
     for flag in flags:
-        s = SegDataSample(metainfo=dict(img_shape=(h, w), ori_shape=(h, w),
-                                        pad_shape=(h, w)))
+        s = SegDataSample(
+            metainfo=dict(
+                img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w)))
         if flag:
             s.gt_sem_seg = PixelData(
                 data=torch.randint(0, num_classes, (1, h, w)))
@@ -109,9 +110,16 @@ def test_noalign_config_builds_no_alignment():
 
 def test_other_decode_head_works():
     """Any mmseg decode head: S falls back to the softmaxed logits."""
-    model = build(decode_head=dict(
-        _delete_=True, type='FCNHead', in_channels=64, in_index=3,
-        channels=16, num_convs=1, concat_input=False, num_classes=3))
+    model = build(
+        decode_head=dict(
+            _delete_=True,
+            type='FCNHead',
+            in_channels=64,
+            in_index=3,
+            channels=16,
+            num_convs=1,
+            concat_input=False,
+            num_classes=3))
     assert model.fusion_head.injections[0].embed[0].in_channels == 3
     losses = model.loss(torch.rand(2, 4, 40, 56), samples(2, 40, 56))
     assert set(losses) == FUSION_KEYS | SEG_KEYS | {'loss_align'}
@@ -124,10 +132,14 @@ def test_predict_fields_restore_to_ori_shape():
     x = torch.rand(2, 4, 333, 517)
     data = []
     for flip in (False, True):
-        s = SegDataSample(metainfo=dict(
-            img_shape=(320, 500), pad_shape=(333, 517), ori_shape=(160, 250),
-            padding_size=[0, 17, 0, 13], flip=flip,
-            flip_direction='horizontal'))
+        s = SegDataSample(
+            metainfo=dict(
+                img_shape=(320, 500),
+                pad_shape=(333, 517),
+                ori_shape=(160, 250),
+                padding_size=[0, 17, 0, 13],
+                flip=flip,
+                flip_direction='horizontal'))
         data.append(s)
     x[1] = x[0]
     with torch.no_grad():
@@ -155,8 +167,8 @@ def test_fused_rgb_keeps_visible_chroma():
     inside = (out.pred_fused_rgb.data > 0.02).all(0) & \
         (out.pred_fused_rgb.data < 0.98).all(0)  # not clipped
     assert inside.float().mean() > 0.5
-    assert torch.allclose(ycbcr[0, inside], out.pred_fused.data[0, inside],
-                          atol=1e-4)
+    assert torch.allclose(
+        ycbcr[0, inside], out.pred_fused.data[0, inside], atol=1e-4)
     vis_cbcr = rgb_to_ycbcr(x[:, :3])[0, 1:]
     assert torch.allclose(ycbcr[1:, inside], vis_cbcr[:, inside], atol=1e-4)
 
@@ -174,13 +186,12 @@ def test_predict_without_data_samples_and_tensor_mode():
 def test_slide_blending_is_exact_for_a_pointwise_model(monkeypatch):
     """Tiles cover the image and the blend weights normalise to one: for a
     model whose outputs depend on each pixel only, slide == whole."""
-    model = build(test_cfg=dict(mode='slide', crop_size=(40, 48),
-                                stride=(24, 32))).eval()
+    model = build(
+        test_cfg=dict(mode='slide', crop_size=(40, 48), stride=(24,
+                                                                32))).eval()
     monkeypatch.setattr(
-        model, '_run',
-        lambda inputs, with_sem: _Outputs([], inputs[:, :3] * 2, None,
-                                          inputs[:, 3:4] * inputs[:, :1],
-                                          None))
+        model, '_run', lambda inputs, with_sem: _Outputs([
+        ], inputs[:, :3] * 2, None, inputs[:, 3:4] * inputs[:, :1], None))
     x = torch.rand(2, 4, 101, 77)
     logits, fused = model.inference_fused(x)
     assert torch.allclose(logits, x[:, :3] * 2, atol=1e-6)
@@ -194,8 +205,8 @@ def test_slide_matches_whole_away_from_seams():
     slide = copy.deepcopy(whole)
     slide.test_cfg = dict(mode='slide', crop_size=(64, 64), stride=(48, 48))
     torch.manual_seed(1)
-    x = torch.nn.functional.interpolate(torch.rand(1, 4, 12, 16),
-                                        size=(96, 128), mode='bilinear')
+    x = torch.nn.functional.interpolate(
+        torch.rand(1, 4, 12, 16), size=(96, 128), mode='bilinear')
     with torch.no_grad():
         a = whole.predict(x, samples(1, 96, 128))[0].pred_fused.data
         b = slide.predict(x, samples(1, 96, 128))[0].pred_fused.data
@@ -207,8 +218,9 @@ def test_slide_matches_whole_away_from_seams():
 
 
 def test_slide_handles_images_smaller_than_crop():
-    model = build(test_cfg=dict(mode='slide', crop_size=(64, 64),
-                                stride=(32, 32))).eval()
+    model = build(
+        test_cfg=dict(mode='slide', crop_size=(64, 64), stride=(32,
+                                                                32))).eval()
     with torch.no_grad():
         out = model.predict(torch.rand(1, 4, 37, 101), samples(1, 37, 101))
     assert out[0].pred_fused.shape == (37, 101)

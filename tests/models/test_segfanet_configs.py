@@ -58,14 +58,18 @@ def test_base_variant_is_selected_one_way():
         assert '{{' not in text and 'b_widths' not in text, path
 
 
-@pytest.mark.parametrize('recipe, also', [
-    (DEMO, ()),
-    # B keeps the fusion loss it was trained with (S's first release)
-    (REAL, ('model.fusion_loss.', )),
-], ids=['demo', 'real'])
+@pytest.mark.parametrize(
+    'recipe, also',
+    [
+        (DEMO, ()),
+        # B keeps the fusion loss it was trained with (S's first release)
+        (REAL, ('model.fusion_loss.', )),
+    ],
+    ids=['demo', 'real'])
 def test_base_variants_change_only_the_architecture(recipe, also):
-    changed = diff(Config.fromfile(recipe.format('s')),
-                   Config.fromfile(recipe.format('b')))
+    changed = diff(
+        Config.fromfile(recipe.format('s')),
+        Config.fromfile(recipe.format('b')))
     architecture = ('model.backbone.', 'model.decode_head.',
                     'model.fusion_head.', 'model.align_loss.',
                     'b_widths') + also
@@ -92,8 +96,8 @@ def test_ablations_differ_only_where_meant():
 @pytest.mark.parametrize('variant', ['s', 's-noalign', 's-fusiononly', 'b'])
 def test_configs_import_the_plugin(variant):
     cfg = Config.fromfile(DEMO.format(variant))
-    assert cfg.custom_imports == dict(imports=['segfanet_mm'],
-                                      allow_failed_imports=False)
+    assert cfg.custom_imports == dict(
+        imports=['segfanet_mm'], allow_failed_imports=False)
     assert cfg.model.data_preprocessor.type == 'IVFDataPreProcessor'
     assert cfg.model.data_preprocessor.std == [255.] * 4
     assert cfg.model.decode_head.num_classes == 3
@@ -141,8 +145,13 @@ def test_msrs_seg_baselines_are_segfanet_s_branch(variant, dropped):
         assert cfg[key] == main[key], key
     full = MODELS.build(main.model).state_dict()
     branch = MODELS.build(cfg.model).state_dict()
-    assert {k: v.shape for k, v in branch.items()} == {
-        k: full[k].shape for k in branch}
+    assert {
+        k: v.shape
+        for k, v in branch.items()
+    } == {
+        k: full[k].shape
+        for k in branch
+    }
 
 
 def test_msrs_early_fusion_baseline_shares_data_and_schedule():
@@ -159,7 +168,8 @@ def test_msrs_early_fusion_baseline_shares_data_and_schedule():
 def test_the_plugin_is_imported_in_one_place():
     """``custom_imports`` lives in ``_base_/default_runtime.py`` alone;
     every top-level config inherits it."""
-    setting = [path.as_posix() for path in sorted(Path('configs').glob(
-        '**/*.py')) if re.search(r'^custom_imports\b', path.read_text(),
-                                 re.MULTILINE)]
+    setting = [
+        path.as_posix() for path in sorted(Path('configs').glob('**/*.py'))
+        if re.search(r'^custom_imports\b', path.read_text(), re.MULTILINE)
+    ]
     assert setting == ['configs/_base_/default_runtime.py']

@@ -5,14 +5,19 @@ from segfanet_mm.models import SegFANetSegHead
 
 
 def make_head():
-    return SegFANetSegHead(in_channels=(16, 24, 32), in_index=(1, 2, 3),
-                           channels=12, num_classes=3).eval()
+    return SegFANetSegHead(
+        in_channels=(16, 24, 32),
+        in_index=(1, 2, 3),
+        channels=12,
+        num_classes=3).eval()
 
 
 def test_forward_with_feature_shapes():
     head = make_head()
-    feats = [torch.rand(2, c, 84 // s, 130 // s)
-             for c, s in [(8, 1), (16, 1), (24, 2), (32, 4)]]
+    feats = [
+        torch.rand(2, c, 84 // s, 130 // s)
+        for c, s in [(8, 1), (16, 1), (24, 2), (32, 4)]
+    ]
     logits, sem = head.forward_with_feature(feats)
     assert logits.shape == (2, 3, 84, 130)
     assert sem.shape == (2, 12, 84, 130)

@@ -28,8 +28,8 @@ def test_decreases_with_noise_like_the_metric():
     for sigma in (0.0, 0.05, 0.1, 0.2):
         y = (x + sigma * torch.randn_like(x)).clamp(0, 1)
         soft.append(soft_mutual_information(y, x, num_samples=96 * 96).item())
-        hard.append(mutual_information((y * 255).round(),
-                                       (x * 255).round()).item())
+        hard.append(
+            mutual_information((y * 255).round(), (x * 255).round()).item())
     assert soft == sorted(soft, reverse=True)
     assert hard == sorted(hard, reverse=True)
 

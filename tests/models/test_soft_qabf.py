@@ -20,7 +20,8 @@ def test_matches_the_metric():
     ir, vis = _scene(1), _scene(2)
     for fused in (torch.maximum(ir, vis), (ir + vis) / 2, _scene(3)):
         assert torch.allclose(
-            soft_qabf(fused, ir, vis).double(), qabf(fused, ir, vis),
+            soft_qabf(fused, ir, vis).double(),
+            qabf(fused, ir, vis),
             atol=5e-3)
 
 
@@ -29,7 +30,8 @@ def test_scale_free():
     fused = (ir + vis) / 2
     assert torch.allclose(
         soft_qabf(fused / 255, ir / 255, vis / 255),
-        soft_qabf(fused, ir, vis), atol=1e-4)
+        soft_qabf(fused, ir, vis),
+        atol=1e-4)
 
 
 def test_gradient_ascent_raises_the_metric():

@@ -14,18 +14,22 @@ NUMBER = r'([+-]?[0-9.]+)'
 
 
 def run_benchmark(*args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, str(SCRIPT), CONFIG, '--skip-inference',
-         '--threads', '1', *args],
-        cwd=REPO, text=True, capture_output=True, timeout=300)
+    out = subprocess.run([
+        sys.executable,
+        str(SCRIPT), CONFIG, '--skip-inference', '--threads', '1', *args
+    ],
+                         cwd=REPO,
+                         text=True,
+                         capture_output=True,
+                         timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return out.stdout
 
 
 @pytest.mark.slow
 def test_memory_scaling_rows():
-    stdout = run_benchmark('--memory-scaling', '--sizes', '160x192',
-                           '240x320', '--tile', '128')
+    stdout = run_benchmark('--memory-scaling', '--sizes', '160x192', '240x320',
+                           '--tile', '128')
     rows = re.findall(
         rf'^\| (\d+) x (\d+) \| {NUMBER} \| {NUMBER} \| {NUMBER} \| '
         rf'{NUMBER} \| {NUMBER} \|$', stdout, re.M)
@@ -48,7 +52,6 @@ def test_training_interleaved(demo_root):
     plain = re.search(rf'plain PyTorch step {NUMBER} ms', stdout)
     overhead = re.search(
         rf'compute vs plain {NUMBER}% \(ratio of medians\), {NUMBER}% '
-        rf'\(median of paired ratios\); train_step vs plain {NUMBER}%',
-        stdout)
+        rf'\(median of paired ratios\); train_step vs plain {NUMBER}%', stdout)
     assert step and plain and overhead, stdout
     assert all(float(v) > 0 for v in step.groups() + plain.groups())

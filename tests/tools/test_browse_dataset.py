@@ -20,10 +20,12 @@ def write_pairs(root, split, stems, with_ann=True):
     for key in keys:
         os.makedirs(root / key / split, exist_ok=True)
     for stem in stems:
-        cv2.imwrite(str(root / 'vis' / split / f'{stem}.png'),
-                    rng.integers(0, 256, (H, W, 3), dtype=np.uint8))
-        cv2.imwrite(str(root / 'ir' / split / f'{stem}.png'),
-                    rng.integers(0, 256, (H, W), dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'vis' / split / f'{stem}.png'),
+            rng.integers(0, 256, (H, W, 3), dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'ir' / split / f'{stem}.png'),
+            rng.integers(0, 256, (H, W), dtype=np.uint8))
         if with_ann:
             label = rng.integers(0, 6, (H, W), dtype=np.uint8)
             label[:4] = 255
@@ -38,8 +40,8 @@ def test_labelled_panels_match_sources(tmp_path):
     root = tmp_path / 'potsdam'
     write_pairs(root, 'val', ['2_13_0_0', '2_13_0_512', '2_14_0_0'])
     out = browse_dataset.main([
-        str(REPO / POTSDAM_CONFIG), '--split', 'val',
-        '--num', '2', '--out', str(tmp_path / 'browse'), '--cfg-options',
+        str(REPO / POTSDAM_CONFIG), '--split', 'val', '--num', '2', '--out',
+        str(tmp_path / 'browse'), '--cfg-options',
         f'val_dataloader.dataset.data_root={root}'
     ])
     assert sorted(os.listdir(out)) == ['2_13_0_0.png', '2_13_0_512.png']
@@ -47,8 +49,8 @@ def test_labelled_panels_match_sources(tmp_path):
     assert img.shape == (H, 4 * W + 3 * GAP, 3)
     ir = cv2.imread(str(root / 'ir/val/2_13_0_0.png'), cv2.IMREAD_GRAYSCALE)
     vis = cv2.imread(str(root / 'vis/val/2_13_0_0.png'))[..., ::-1]
-    label = cv2.imread(str(root / 'ann/val/2_13_0_0.png'),
-                       cv2.IMREAD_UNCHANGED)
+    label = cv2.imread(
+        str(root / 'ann/val/2_13_0_0.png'), cv2.IMREAD_UNCHANGED)
     assert (panel(img, 0) == ir[..., None]).all()
     assert (panel(img, 1) == vis).all()
     palette = np.array(PotsdamFusionDataset.METAINFO['palette'], np.uint8)

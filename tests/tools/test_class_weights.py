@@ -14,8 +14,11 @@ TOOL = 'tools/analysis_tools/class_weights.py'
 
 
 def run(*args):
-    return subprocess.run([sys.executable, TOOL, *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, TOOL, *map(str, args)],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
 
 
 @pytest.fixture
@@ -33,8 +36,7 @@ def labels(tmp_path):
 
 
 def test_weights_follow_the_formula(labels):
-    spec = importlib.util.spec_from_file_location('class_weights',
-                                                  REPO / TOOL)
+    spec = importlib.util.spec_from_file_location('class_weights', REPO / TOOL)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     counts = tool.class_pixel_counts(str(labels), 3)

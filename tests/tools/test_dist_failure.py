@@ -12,13 +12,22 @@ def test_one_failing_rank_ends_the_job(tmp_path, demo_root):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, PORT=str(port), OMP_NUM_THREADS='1',
-               PYTHONPATH=str(REPO / 'tests' / 'fixtures'))
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        OMP_NUM_THREADS='1',
+        PYTHONPATH=str(REPO / 'tests' / 'fixtures'))
     start = time.time()
-    out = subprocess.run(
-        ['bash', 'tools/dist_train.sh', 'tests/fixtures/tiny_rank_failure.py',
-         '2', '--work-dir', str(tmp_path)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run([
+        'bash', 'tools/dist_train.sh', 'tests/fixtures/tiny_rank_failure.py',
+        '2', '--work-dir',
+        str(tmp_path)
+    ],
+                         cwd=REPO,
+                         env=env,
+                         capture_output=True,
+                         text=True,
+                         timeout=300)
     elapsed = time.time() - start
     assert out.returncode != 0
     assert 'injected failure on rank 1' in out.stdout + out.stderr

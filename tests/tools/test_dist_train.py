@@ -20,13 +20,20 @@ def free_port() -> int:
 
 
 def launch(work, nproc, env):
-    return subprocess.Popen(
-        ['bash', 'tools/dist_train.sh', BASELINE,
-         str(nproc), '--work-dir', str(work), *OPTS],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, env=dict(os.environ, OMP_NUM_THREADS='1',
-                            PYTHONPATH=str(REPO / 'tests' / 'fixtures'),
-                            **env))
+    return subprocess.Popen([
+        'bash', 'tools/dist_train.sh', BASELINE,
+        str(nproc), '--work-dir',
+        str(work), *OPTS
+    ],
+                            cwd=REPO,
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            text=True,
+                            env=dict(
+                                os.environ,
+                                OMP_NUM_THREADS='1',
+                                PYTHONPATH=str(REPO / 'tests' / 'fixtures'),
+                                **env))
 
 
 # A rank sometimes aborts at interpreter exit, after training, validation
@@ -43,8 +50,10 @@ def run_with_retry(start):
     for attempt in range(2):
         procs = start()
         outs = [p.communicate(timeout=600)[0] for p in procs]
-        aborted = [p.returncode != 0 and TEARDOWN_ABORT in out
-                   for p, out in zip(procs, outs)]
+        aborted = [
+            p.returncode != 0 and TEARDOWN_ABORT in out
+            for p, out in zip(procs, outs)
+        ]
         if attempt or not any(aborted):
             return procs, outs
     return procs, outs
@@ -61,11 +70,13 @@ def test_two_processes_one_node(tmp_path, demo_root):
 
 
 def test_two_nodes_on_loopback(tmp_path, demo_root):
+
     def start():
-        env = dict(NNODES='2', MASTER_ADDR='127.0.0.1',
-                   PORT=str(free_port()))
-        return [launch(tmp_path, 1, dict(env, NODE_RANK=str(rank)))
-                for rank in (0, 1)]
+        env = dict(NNODES='2', MASTER_ADDR='127.0.0.1', PORT=str(free_port()))
+        return [
+            launch(tmp_path, 1, dict(env, NODE_RANK=str(rank)))
+            for rank in (0, 1)
+        ]
 
     procs, outs = run_with_retry(start)
     for p, out in zip(procs, outs):

@@ -17,9 +17,7 @@ SCRIPT = REPO / 'tools' / 'analysis_tools' / 'eval_fusion.py'
 NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM', 'CC',
          'PSNR', 'MSE')
 
-
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
-
 
 FIXTURE = shared_data_dir() / 'metric_fixture'
 
@@ -65,8 +63,8 @@ def expected_values(paths):
     from segfanet_mm.evaluation import compute_fusion_metrics, rgb_to_grey
 
     def grey(p):
-        rgb = cv2.cvtColor(cv2.imread(str(p), cv2.IMREAD_COLOR),
-                           cv2.COLOR_BGR2RGB)
+        rgb = cv2.cvtColor(
+            cv2.imread(str(p), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         return rgb_to_grey(torch.from_numpy(rgb).permute(2, 0, 1))
 
     out = compute_fusion_metrics(*(grey(p) for p in paths))
@@ -74,9 +72,12 @@ def expected_values(paths):
 
 
 def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)],
-                          cwd=str(cwd), capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        cwd=str(cwd),
+        capture_output=True,
+        text=True,
+        timeout=300)
 
 
 def read_csv(path):
@@ -87,9 +88,18 @@ def read_csv(path):
 def test_cli_folders_table_csv_and_missing(folders, tmp_path):
     out_csv = tmp_path / 'out' / 'metrics.csv'
     # run from outside the repository: the script finds the package itself
-    proc = run_cli('--fused', folders['fused'], '--ir', folders['ir'],
-                   '--vis', folders['vis'], '--csv', out_csv, '--threads', 1,
-                   cwd=tmp_path)
+    proc = run_cli(
+        '--fused',
+        folders['fused'],
+        '--ir',
+        folders['ir'],
+        '--vis',
+        folders['vis'],
+        '--csv',
+        out_csv,
+        '--threads',
+        1,
+        cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert 'Missing partners: 2 stem(s)' in out
@@ -114,21 +124,26 @@ def test_cli_folders_table_csv_and_missing(folders, tmp_path):
 def test_cli_switches_and_strict(cli, folders, tmp_path, capsys):
     out_csv = tmp_path / 'bits.csv'
     code = cli.main([
-        '--fused', str(folders['fused']), '--ir', str(folders['ir']), '--vis',
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
         str(folders['vis']), '--mi-base', '2', '--metrics', 'MI', 'EN',
-        '--csv', str(out_csv), '--no-progress'
+        '--csv',
+        str(out_csv), '--no-progress'
     ])
     assert code == 0
     out = capsys.readouterr().out
     assert "custom convention (mi_base='2')" in out
     rows = read_csv(out_csv)
     assert list(rows['a']) == ['img_name', 'MI', 'EN']
-    ref = expected_values((folders['fused'] / 'a.png',
-                           folders['ir'] / 'a.png', folders['vis'] / 'a.png'))
-    assert float(rows['a']['MI']) == pytest.approx(ref['MI'] / np.log(2),
-                                                   rel=1e-6)
+    ref = expected_values((folders['fused'] / 'a.png', folders['ir'] / 'a.png',
+                           folders['vis'] / 'a.png'))
+    assert float(rows['a']['MI']) == pytest.approx(
+        ref['MI'] / np.log(2), rel=1e-6)
     code = cli.main([
-        '--fused', str(folders['fused']), '--ir', str(folders['ir']), '--vis',
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
         str(folders['vis']), '--metrics', 'EN', '--strict'
     ])
     assert code == 1
@@ -138,8 +153,12 @@ def test_cli_switches_and_strict(cli, folders, tmp_path, capsys):
 def test_cli_unreadable_image_is_named(cli, folders, capsys):
     bad = folders['vis'] / 'a.png'
     bad.write_bytes(b'this is not a png')
-    code = cli.main(['--fused', str(folders['fused']), '--ir',
-                     str(folders['ir']), '--vis', str(folders['vis'])])
+    code = cli.main([
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
+        str(folders['vis'])
+    ])
     assert code == 1
     err = capsys.readouterr().err
     assert 'cannot read image' in err and str(bad) in err
@@ -147,8 +166,12 @@ def test_cli_unreadable_image_is_named(cli, folders, capsys):
 
 def test_cli_size_mismatch_is_named(cli, folders, capsys):
     cv2.imwrite(str(folders['ir'] / 'a.png'), image(40, 64, 9, 1)[..., 0])
-    code = cli.main(['--fused', str(folders['fused']), '--ir',
-                     str(folders['ir']), '--vis', str(folders['vis'])])
+    code = cli.main([
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
+        str(folders['vis'])
+    ])
     assert code == 1
     err = capsys.readouterr().err
     assert "size mismatch for 'a'" in err
@@ -158,22 +181,40 @@ def test_cli_size_mismatch_is_named(cli, folders, capsys):
 def test_cli_no_triples_and_ambiguous_stems(cli, folders, tmp_path, capsys):
     empty = tmp_path / 'empty'
     empty.mkdir()
-    assert cli.main(['--fused', str(empty), '--ir', str(folders['ir']),
-                     '--vis', str(folders['vis'])]) == 1
+    assert cli.main([
+        '--fused',
+        str(empty), '--ir',
+        str(folders['ir']), '--vis',
+        str(folders['vis'])
+    ]) == 1
     assert 'no complete' in capsys.readouterr().err
     cv2.imwrite(str(folders['fused'] / 'a.jpg'), image(48, 64, 1, 3))
-    assert cli.main(['--fused', str(folders['fused']), '--ir',
-                     str(folders['ir']), '--vis', str(folders['vis'])]) == 1
+    assert cli.main([
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
+        str(folders['vis'])
+    ]) == 1
     assert "ambiguous stem 'a'" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not (FIXTURE / 'reference_metrics.csv').is_file(),
-                    reason='metric fixture not available')
+@pytest.mark.skipif(
+    not (FIXTURE / 'reference_metrics.csv').is_file(),
+    reason='metric fixture not available')
 def test_cli_on_metric_fixture(tmp_path):
     out_csv = tmp_path / 'gff.csv'
-    proc = run_cli('--fused', FIXTURE / 'fused' / 'GFF', '--ir',
-                   FIXTURE / 'ir', '--vis', FIXTURE / 'vis', '--csv', out_csv,
-                   '--threads', 1, cwd=REPO)
+    proc = run_cli(
+        '--fused',
+        FIXTURE / 'fused' / 'GFF',
+        '--ir',
+        FIXTURE / 'ir',
+        '--vis',
+        FIXTURE / 'vis',
+        '--csv',
+        out_csv,
+        '--threads',
+        1,
+        cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert 'Missing partners' not in proc.stdout
     rows = read_csv(out_csv)
@@ -187,22 +228,27 @@ def test_cli_on_metric_fixture(tmp_path):
             assert rel <= 2e-5, (ref['pair'], k, rel)
 
 
-def test_cli_all_metrics_csv_columns_are_the_metric_names(cli, folders,
-                                                          tmp_path):
+def test_cli_all_metrics_csv_columns_are_the_metric_names(
+        cli, folders, tmp_path):
     from segfanet_mm.evaluation import ALL_METRIC_NAMES
     out_csv = tmp_path / 'all.csv'
-    rc = cli.main(['--fused', str(folders['fused']), '--ir',
-                   str(folders['ir']), '--vis', str(folders['vis']),
-                   '--csv', str(out_csv), '--metrics', 'all',
-                   '--no-progress'])
+    rc = cli.main([
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
+        str(folders['vis']), '--csv',
+        str(out_csv), '--metrics', 'all', '--no-progress'
+    ])
     assert rc == 0
     with open(out_csv, newline='') as fh:
         header = next(csv.reader(fh))
     assert header == ['img_name', *ALL_METRIC_NAMES]
     # issue 21's names, spelled as the issue spells them
-    issue = ['CE', 'EI', 'RMSE_VIFB', 'PSNR_VIFB', 'Qcb', 'Qcv', 'NMI',
-             'Qncie', 'Qp', 'Qsf', 'Q0', 'Qw', 'Qg', 'Nabf', 'FMI_pixel',
-             'FMI_dct', 'FMI_w', 'MEF_SSIM', 'MS_SSIM', 'Qc', 'Qy']
+    issue = [
+        'CE', 'EI', 'RMSE_VIFB', 'PSNR_VIFB', 'Qcb', 'Qcv', 'NMI', 'Qncie',
+        'Qp', 'Qsf', 'Q0', 'Qw', 'Qg', 'Nabf', 'FMI_pixel', 'FMI_dct', 'FMI_w',
+        'MEF_SSIM', 'MS_SSIM', 'Qc', 'Qy'
+    ]
     assert set(header) == {'img_name', *NAMES, *issue}
 
 
@@ -210,16 +256,20 @@ def test_cli_nabf_call_order_switch(cli, folders, tmp_path, capsys):
     """--nabf-call-order tang gives Tang's script's Nabf (IR as F)."""
     from segfanet_mm.evaluation import compute_fusion_metrics, rgb_to_grey
     out_csv = tmp_path / 'nabf.csv'
-    rc = cli.main(['--fused', str(folders['fused']), '--ir',
-                   str(folders['ir']), '--vis', str(folders['vis']),
-                   '--csv', str(out_csv), '--metrics', 'Nabf',
-                   '--nabf-call-order', 'tang', '--no-progress'])
+    rc = cli.main([
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
+        str(folders['vis']), '--csv',
+        str(out_csv), '--metrics', 'Nabf', '--nabf-call-order', 'tang',
+        '--no-progress'
+    ])
     assert rc == 0
     assert "nabf_call_order='tang'" in capsys.readouterr().out
 
     def grey(p):
-        rgb = cv2.cvtColor(cv2.imread(str(p), cv2.IMREAD_COLOR),
-                           cv2.COLOR_BGR2RGB)
+        rgb = cv2.cvtColor(
+            cv2.imread(str(p), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         return rgb_to_grey(torch.from_numpy(rgb).permute(2, 0, 1))
 
     f, a, b = (grey(folders[k] / 'a.png') for k in ('fused', 'ir', 'vis'))
@@ -244,23 +294,25 @@ def test_cli_ir_range_maps_deep_infrared_like_fuse(cli, tmp_path):
     out = {}
     for name, extra in (('auto', []), ('fixed', ['--ir-range', '0', '20000'])):
         out_csv = tmp_path / f'{name}.csv'
-        assert cli.main(['--fused', str(dirs['fused']), '--ir',
-                         str(dirs['ir']), '--vis', str(dirs['vis']), '--csv',
-                         str(out_csv), '--metrics', 'EN', 'MI',
-                         '--no-progress', *extra]) == 0
+        assert cli.main([
+            '--fused',
+            str(dirs['fused']), '--ir',
+            str(dirs['ir']), '--vis',
+            str(dirs['vis']), '--csv',
+            str(out_csv), '--metrics', 'EN', 'MI', '--no-progress', *extra
+        ]) == 0
         out[name] = read_csv(out_csv)['a']
     from segfanet_mm.evaluation import compute_fusion_metrics
-    ir = torch.from_numpy(load_infrared(str(dirs['ir'] / 'a.png'),
-                                        ir_range=(0, 20000)))
-    vis = cv2.cvtColor(cv2.imread(str(dirs['vis'] / 'a.png')),
-                       cv2.COLOR_BGR2RGB)
+    ir = torch.from_numpy(
+        load_infrared(str(dirs['ir'] / 'a.png'), ir_range=(0, 20000)))
+    vis = cv2.cvtColor(
+        cv2.imread(str(dirs['vis'] / 'a.png')), cv2.COLOR_BGR2RGB)
     from segfanet_mm.evaluation import rgb_to_grey
     vis = rgb_to_grey(torch.from_numpy(vis).permute(2, 0, 1))
-    fused = torch.from_numpy(cv2.imread(str(dirs['fused'] / 'a.png'),
-                                        cv2.IMREAD_UNCHANGED))
+    fused = torch.from_numpy(
+        cv2.imread(str(dirs['fused'] / 'a.png'), cv2.IMREAD_UNCHANGED))
     ref = compute_fusion_metrics(fused, ir, vis, metrics=['MI'])['MI']
-    assert float(out['fixed']['MI']) == pytest.approx(float(ref[0]),
-                                                      rel=1e-6)
+    assert float(out['fixed']['MI']) == pytest.approx(float(ref[0]), rel=1e-6)
     assert out['auto']['MI'] != out['fixed']['MI']
 
 
@@ -270,6 +322,7 @@ def test_cli_checks_arguments_before_computing(cli, folders, tmp_path,
                                                monkeypatch, capsys, bad):
     """Issue 19/11: a --csv that cannot be written (or an unknown metric)
     fails at once, naming the problem, before any image is evaluated."""
+
     def no_compute(*args, **kwargs):
         raise AssertionError('metrics computed before the argument check')
 
@@ -277,17 +330,25 @@ def test_cli_checks_arguments_before_computing(cli, folders, tmp_path,
     (tmp_path / 'a_file').write_text('x')
     extra = {
         'folder': ['--csv', str(tmp_path)],
-        'parent_is_file': ['--csv', str(tmp_path / 'a_file' / 'm.csv')],
+        'parent_is_file': ['--csv',
+                           str(tmp_path / 'a_file' / 'm.csv')],
         'metric': ['--metrics', 'EN', 'Qnope'],
         'ir_range': ['--ir-range', '5', '1'],
     }[bad]
-    rc = cli.main(['--fused', str(folders['fused']), '--ir',
-                   str(folders['ir']), '--vis', str(folders['vis']),
-                   '--no-progress', *extra])
+    rc = cli.main([
+        '--fused',
+        str(folders['fused']), '--ir',
+        str(folders['ir']), '--vis',
+        str(folders['vis']), '--no-progress', *extra
+    ])
     err = capsys.readouterr().err
     assert rc == 1
-    assert {'folder': 'is a folder', 'parent_is_file': 'is a file',
-            'metric': "'Qnope'", 'ir_range': '--ir-range'}[bad] in err
+    assert {
+        'folder': 'is a folder',
+        'parent_is_file': 'is a file',
+        'metric': "'Qnope'",
+        'ir_range': '--ir-range'
+    }[bad] in err
 
 
 def test_cli_constant_fused_image_gets_a_defined_table_and_a_note(
@@ -305,9 +366,13 @@ def test_cli_constant_fused_image_gets_a_defined_table_and_a_note(
     cv2.imwrite(str(dirs['fused'] / 'a.png'), np.zeros((h, w), np.uint8))
     cv2.imwrite(str(dirs['fused'] / 'b.png'), image(h, w, 9, 1))
     out_csv = tmp_path / 'm.csv'
-    rc = cli.main(['--fused', str(dirs['fused']), '--ir', str(dirs['ir']),
-                   '--vis', str(dirs['vis']), '--csv', str(out_csv),
-                   '--metrics', 'PSNR', 'Qabf', '--no-progress'])
+    rc = cli.main([
+        '--fused',
+        str(dirs['fused']), '--ir',
+        str(dirs['ir']), '--vis',
+        str(dirs['vis']), '--csv',
+        str(out_csv), '--metrics', 'PSNR', 'Qabf', '--no-progress'
+    ])
     out = capsys.readouterr()
     assert rc == 0
     rows = read_csv(out_csv)

@@ -14,8 +14,11 @@ TOOL = 'tools/analysis_tools/eval_segmentation.py'
 
 
 def run(*args):
-    return subprocess.run([sys.executable, TOOL, *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, TOOL, *map(str, args)],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
 
 
 def write(folder: Path, maps: dict) -> Path:
@@ -43,8 +46,7 @@ def maps(tmp_path):
     night_pred = night.copy()
     night_pred[0, 0] = 1
     labels = write(tmp_path / 'label', {'001D': day, '002N': night})
-    flawed = write(tmp_path / 'flawed', {'001D': day_pred,
-                                         '002N': night_pred})
+    flawed = write(tmp_path / 'flawed', {'001D': day_pred, '002N': night_pred})
     perfect = write(tmp_path / 'perfect', {'001D': day, '002N': night_pred})
     return labels, flawed, perfect
 
@@ -53,12 +55,13 @@ def test_iou_per_group_and_seed(tmp_path, maps):
     labels, flawed, perfect = maps
     out = run('--label', labels, '--classes', 'bg', 'car', 'person',
               '--method', f'net={flawed},{perfect}', '--method',
-              f'single={flawed}', '--group', 'day=D$', '--group',
-              'night=N$', '--csv', tmp_path / 't.csv', '--md',
-              tmp_path / 't.md')
+              f'single={flawed}', '--group', 'day=D$', '--group', 'night=N$',
+              '--csv', tmp_path / 't.csv', '--md', tmp_path / 't.md')
     assert out.returncode == 0, out.stderr[-2000:]
-    rows = {(r['method'], r['group'], r['seed']): r
-            for r in csv.DictReader(open(tmp_path / 't.csv'))}
+    rows = {
+        (r['method'], r['group'], r['seed']): r
+        for r in csv.DictReader(open(tmp_path / 't.csv'))
+    }
     day = rows['single', 'day', '0']
     assert float(day['car']) == pytest.approx(100 * 2 / 6, abs=1e-3)
     assert float(day['bg']) == pytest.approx(100 * 10 / 14, abs=1e-3)
@@ -107,5 +110,7 @@ def test_class_names_from_a_registered_dataset(tmp_path, maps):
               f'net={flawed}', '--csv', tmp_path / 't.csv')
     assert out.returncode == 0, out.stderr[-2000:]
     header = next(csv.reader(open(tmp_path / 't.csv')))
-    assert header[4:] == ['unlabelled', 'car', 'person', 'bike', 'curve',
-                          'car_stop', 'guardrail', 'color_cone', 'bump']
+    assert header[4:] == [
+        'unlabelled', 'car', 'person', 'bike', 'curve', 'car_stop',
+        'guardrail', 'color_cone', 'bump'
+    ]

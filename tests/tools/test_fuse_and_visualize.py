@@ -20,8 +20,11 @@ FAST = [
 
 
 def run(*args, check=True):
-    out = subprocess.run([sys.executable, *args], cwd=REPO, text=True,
-                         capture_output=True, timeout=600)
+    out = subprocess.run([sys.executable, *args],
+                         cwd=REPO,
+                         text=True,
+                         capture_output=True,
+                         timeout=600)
     if check:
         assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
     return out
@@ -52,13 +55,16 @@ def write_pairs(folder, sizes, ir_three_channel=False):
 def check_outputs(out_dir, vis_dir, stems):
     for stem in stems:
         vis = cv2.imread(str(next(vis_dir.glob(stem + '.*'))))
-        fused = cv2.imread(str(out_dir / 'fused' / f'{stem}.png'),
-                           cv2.IMREAD_UNCHANGED)
+        fused = cv2.imread(
+            str(out_dir / 'fused' / f'{stem}.png'), cv2.IMREAD_UNCHANGED)
         rgb = cv2.imread(str(out_dir / 'fused_rgb' / f'{stem}.png'))
         assert fused.shape == vis.shape[:2] and rgb.shape == vis.shape
         # Colour = fused luminance + the visible image's chrominance.
         inside = (rgb.min(axis=2) > 2) & (rgb.max(axis=2) < 253)
-        cr_cb = lambda img: cv2.cvtColor(img, cv2.COLOR_BGR2YCrCb)[..., 1:]
+
+        def cr_cb(img):
+            return cv2.cvtColor(img, cv2.COLOR_BGR2YCrCb)[..., 1:]
+
         diff = np.abs(cr_cb(rgb).astype(int) - cr_cb(vis).astype(int))
         assert inside.mean() > 0.5 and diff[inside].max() <= 2
         y = cv2.cvtColor(rgb, cv2.COLOR_BGR2YCrCb)[..., 0].astype(int)
@@ -66,35 +72,50 @@ def check_outputs(out_dir, vis_dir, stems):
 
 
 def test_fuse_folder_of_odd_sizes(segfanet_run, tmp_path):
-    write_pairs(tmp_path, [(459, 630), (280, 280), (97, 131)],
-                ir_three_channel=True)
+    write_pairs(
+        tmp_path, [(459, 630), (280, 280), (97, 131)], ir_three_channel=True)
     (tmp_path / 'ir' / 'lonely.png').write_bytes(
         (tmp_path / 'ir' / 'p0.jpg').read_bytes())
-    out = run('tools/fuse.py', CONFIG, str(segfanet_run / 'iter_4.pth'),
-              '--ir', str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'),
-              '--out', str(tmp_path / 'out'), '--seg', '--tile', '256')
+    out = run('tools/fuse.py',
+              CONFIG, str(segfanet_run / 'iter_4.pth'), '--ir',
+              str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'), '--out',
+              str(tmp_path / 'out'), '--seg', '--tile', '256')
     assert 'lonely.png: no visible partner' in out.stderr
     assert 'fused 3 pair(s)' in out.stdout
     check_outputs(tmp_path / 'out', tmp_path / 'vis', ['p0', 'p1', 'p2'])
-    seg = cv2.imread(str(tmp_path / 'out' / 'seg' / 'p1.png'),
-                     cv2.IMREAD_UNCHANGED)
+    seg = cv2.imread(
+        str(tmp_path / 'out' / 'seg' / 'p1.png'), cv2.IMREAD_UNCHANGED)
     assert seg.shape == (280, 280) and seg.max() < 3
 
 
 def test_fuse_errors_name_the_files(segfanet_run, tmp_path):
     write_pairs(tmp_path, [(64, 80)])
     cv2.imwrite(str(tmp_path / 'ir' / 'p0.jpg'), np.zeros((60, 80), np.uint8))
-    out = run('tools/fuse.py', CONFIG, str(segfanet_run / 'iter_4.pth'),
-              '--ir', str(tmp_path / 'ir' / 'p0.jpg'), '--vis',
-              str(tmp_path / 'vis' / 'p0.png'), '--out',
-              str(tmp_path / 'out'), check=False)
+    out = run(
+        'tools/fuse.py',
+        CONFIG,
+        str(segfanet_run / 'iter_4.pth'),
+        '--ir',
+        str(tmp_path / 'ir' / 'p0.jpg'),
+        '--vis',
+        str(tmp_path / 'vis' / 'p0.png'),
+        '--out',
+        str(tmp_path / 'out'),
+        check=False)
     assert out.returncode != 0
     assert 'size mismatch' in out.stderr and 'p0.jpg' in out.stderr
     assert not (tmp_path / 'out' / 'fused' / 'p0.png').exists()
-    out = run('tools/fuse.py', CONFIG, str(segfanet_run / 'iter_4.pth'),
-              '--ir', str(tmp_path / 'nothing'), '--vis',
-              str(tmp_path / 'vis'), '--out', str(tmp_path / 'o'),
-              check=False)
+    out = run(
+        'tools/fuse.py',
+        CONFIG,
+        str(segfanet_run / 'iter_4.pth'),
+        '--ir',
+        str(tmp_path / 'nothing'),
+        '--vis',
+        str(tmp_path / 'vis'),
+        '--out',
+        str(tmp_path / 'o'),
+        check=False)
     assert out.returncode != 0 and 'does not exist' in out.stderr
 
 
@@ -110,19 +131,22 @@ def test_fuse_ir_range_fixes_a_sequence(tmp_path):
     base = 1000 + rng.integers(0, 200, (48, 64)).astype(np.uint16)
     for i, offset in enumerate((0, 400)):  # the scene warms up by 400
         tifffile.imwrite(str(tmp_path / 'ir' / f'f{i}.tif'), base + offset)
-        cv2.imwrite(str(tmp_path / 'vis' / f'f{i}.png'),
-                    np.zeros((48, 64, 3), np.uint8))
+        cv2.imwrite(
+            str(tmp_path / 'vis' / f'f{i}.png'), np.zeros((48, 64, 3),
+                                                          np.uint8))
     for extra, out in (([], 'auto'), (['--ir-range', '900', '1700'], 'fixed')):
-        run('tools/fuse.py', '--rule', 'max', '--ir', str(tmp_path / 'ir'),
-            '--vis', str(tmp_path / 'vis'), '--out', str(tmp_path / out),
-            *extra)
+        run('tools/fuse.py', '--rule', 'max', '--ir',
+            str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'), '--out',
+            str(tmp_path / out), *extra)
     read = lambda out, i: cv2.imread(  # noqa: E731
         str(tmp_path / out / 'fused' / f'f{i}.png'), cv2.IMREAD_UNCHANGED)
     assert np.array_equal(read('auto', 0), read('auto', 1))  # range lost
     assert read('fixed', 1).mean() > read('fixed', 0).mean() + 100
-    expected = fuse_pair_classical(str(tmp_path / 'ir' / 'f1.tif'),
-                                   str(tmp_path / 'vis' / 'f1.png'), 'max',
-                                   ir_range=(900, 1700)).fused
+    expected = fuse_pair_classical(
+        str(tmp_path / 'ir' / 'f1.tif'),
+        str(tmp_path / 'vis' / 'f1.png'),
+        'max',
+        ir_range=(900, 1700)).fused
     assert np.array_equal(read('fixed', 1), expected)
 
 
@@ -133,8 +157,9 @@ def test_fuse_vifb21(segfanet_run, shared_data, tmp_path):
     run('tools/fuse.py', CONFIG, str(segfanet_run / 'iter_4.pth'), '--ir',
         str(vifb / 'ir'), '--vis', str(vifb / 'vis'), '--out',
         str(tmp_path / 'out'))
-    stems = sorted(p.stem for p in (vifb / 'vis').iterdir()
-                   if p.suffix.lower() in ('.jpg', '.png'))
+    stems = sorted(
+        p.stem for p in (vifb / 'vis').iterdir()
+        if p.suffix.lower() in ('.jpg', '.png'))
     assert len(stems) == 21
     check_outputs(tmp_path / 'out', vifb / 'vis', stems[:5])
 
@@ -152,8 +177,7 @@ def test_analyze_logs_plots_each_loss_term(segfanet_run, tmp_path):
     assert 'curves' in out.stdout
     image = cv2.imread(str(tmp_path / 'c.png'))
     assert image is not None and image.shape[0] > 300
-    from tools.analysis_tools.analyze_logs import (find_scalar_logs,
-                                                   read_curves)
+    from tools.analysis_tools.analyze_logs import find_scalar_logs, read_curves
     curves = read_curves(find_scalar_logs(str(segfanet_run)))
     for key in ('loss_fus_int', 'loss_fus_grad', 'loss_fus_ssim',
                 'decode.loss_ce', 'loss_align', 'mIoU'):

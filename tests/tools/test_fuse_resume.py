@@ -21,7 +21,10 @@ FIELDS = ('fused', 'fused_rgb')
 
 def fuse(*args, check=True):
     out = subprocess.run([sys.executable, 'tools/fuse.py', *map(str, args)],
-                         cwd=REPO, capture_output=True, text=True, timeout=600)
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600)
     assert 'Traceback' not in out.stderr, out.stderr[-3000:]
     if check:
         assert out.returncode == 0, out.stderr[-3000:]
@@ -36,8 +39,9 @@ def write_pairs(root: Path, count: int, size=(64, 80)):
         vis = cv2.GaussianBlur(
             rng.integers(0, 256, (*size, 3), dtype=np.uint8), (5, 5), 2)
         cv2.imwrite(str(root / 'vis' / f'p{i}.png'), vis)
-        cv2.imwrite(str(root / 'ir' / f'p{i}.png'),
-                    rng.integers(0, 256, size, dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'ir' / f'p{i}.png'),
+            rng.integers(0, 256, size, dtype=np.uint8))
     return root / 'ir', root / 'vis'
 
 
@@ -62,8 +66,8 @@ def test_rerun_skips_complete_pairs_and_redoes_the_rest(tmp_path):
     result = fuse(*rule)
     assert 'skipped 2 pair(s) already fused' in result.stdout
     assert 'fused 2 pair(s)' in result.stdout
-    for stem, redone in (('p0', False), ('p1', True), ('p2', True),
-                         ('p3', False)):
+    for stem, redone in (('p0', False), ('p1', True), ('p2', True), ('p3',
+                                                                     False)):
         for path in outputs(out, stem):
             assert (os.stat(path).st_mtime != stamp) == redone, path
     assert not list(out.rglob('*.tmp'))
@@ -78,14 +82,15 @@ def test_other_or_unknown_settings_are_never_mixed_in(tmp_path):
     fuse('--rule', 'mean', '--ir', ir, '--vis', vis, '--out', out)
     before = cv2.imread(str(out / 'fused' / 'p0.png'), cv2.IMREAD_UNCHANGED)
     for extra, changed in ((['--rule', 'max'], 'rule'),
-                           (['--rule', 'mean', '--ir-range', '0', '200'],
-                            'ir_range')):
-        result = fuse(*extra, '--ir', ir, '--vis', vis, '--out', out,
-                      check=False)
+                           (['--rule', 'mean', '--ir-range', '0',
+                             '200'], 'ir_range')):
+        result = fuse(
+            *extra, '--ir', ir, '--vis', vis, '--out', out, check=False)
         assert result.returncode == 1
         assert f'other settings (changed: {changed})' in result.stderr
-    assert np.array_equal(before, cv2.imread(str(out / 'fused' / 'p0.png'),
-                                             cv2.IMREAD_UNCHANGED))
+    assert np.array_equal(
+        before,
+        cv2.imread(str(out / 'fused' / 'p0.png'), cv2.IMREAD_UNCHANGED))
     fuse('--rule', 'max', '--ir', ir, '--vis', vis, '--out', out,
          '--overwrite')
     settings = json.loads((out / 'fuse_settings.json').read_text())
@@ -94,8 +99,16 @@ def test_other_or_unknown_settings_are_never_mixed_in(tmp_path):
     (unknown / 'fused').mkdir(parents=True)
     (unknown / 'fused' / 'p1.png').write_bytes(
         (out / 'fused' / 'p1.png').read_bytes())
-    result = fuse('--rule', 'max', '--ir', ir, '--vis', vis, '--out',
-                  unknown, check=False)
+    result = fuse(
+        '--rule',
+        'max',
+        '--ir',
+        ir,
+        '--vis',
+        vis,
+        '--out',
+        unknown,
+        check=False)
     assert result.returncode == 1
     assert 'no record of the settings' in result.stderr
 
@@ -104,14 +117,15 @@ def test_killed_run_resumes_to_the_outputs_of_an_uninterrupted_one(tmp_path):
     from segfanet_mm.apis import fuse_pair, init_fusion_model
     torch.manual_seed(0)
     weights = tmp_path / 'w.pth'
-    torch.save(init_fusion_model(CONFIG).state_dict(),
-               weights)
+    torch.save(init_fusion_model(CONFIG).state_dict(), weights)
     ir, vis = write_pairs(tmp_path, 6, size=(96, 128))
     model = [CONFIG, weights, '--ir', ir, '--vis', vis]
     out = tmp_path / 'out'
     proc = subprocess.Popen(
         [sys.executable, 'tools/fuse.py', *map(str, model), '--out',
-         str(out)], cwd=REPO, stdout=subprocess.DEVNULL,
+         str(out)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     while proc.poll() is None:  # kill at the first complete output
         if list((out / 'fused_rgb').glob('*.png')):
@@ -127,7 +141,9 @@ def test_killed_run_resumes_to_the_outputs_of_an_uninterrupted_one(tmp_path):
     for stem in (f'p{i}' for i in range(6)):  # as an uninterrupted run
         want = fuse_pair(net, str(ir / f'{stem}.png'),
                          str(vis / f'{stem}.png'))
-        got = [cv2.imread(str(p), cv2.IMREAD_UNCHANGED)
-               for p in outputs(out, stem)]
+        got = [
+            cv2.imread(str(p), cv2.IMREAD_UNCHANGED)
+            for p in outputs(out, stem)
+        ]
         assert np.array_equal(got[0], want.fused), stem
         assert np.array_equal(got[1], want.fused_rgb[..., ::-1]), stem

@@ -40,20 +40,27 @@ default_hooks = dict(logger=dict(interval=1))
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not msrs_mini().is_dir(),
-                    reason=f'shared data not found at {msrs_mini()}')
+@pytest.mark.skipif(
+    not msrs_mini().is_dir(), reason=f'shared data not found at {msrs_mini()}')
 def test_train_msrs_config_on_msrs_mini(tmp_path):
     config = tmp_path / 'segfanet-s_1xb4-40k_msrs-mini.py'
-    config.write_text(OVERRIDE.format(
-        config=REPO / 'configs' / 'segfanet' /
-        'segfanet-s_1xb4-40k_msrs-480x640.py', root=msrs_mini()))
+    config.write_text(
+        OVERRIDE.format(
+            config=REPO / 'configs' / 'segfanet' /
+            'segfanet-s_1xb4-40k_msrs-480x640.py',
+            root=msrs_mini()))
     work = tmp_path / 'work'
-    run = subprocess.run(
-        [sys.executable, 'tools/train.py', str(config), '--work-dir',
-         str(work), '--cfg-options',
-         'train_dataloader.dataset.pipeline.2.scale=(320,240)',
-         'train_dataloader.dataset.pipeline.3.crop_size=(240,320)'],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+    run = subprocess.run([
+        sys.executable, 'tools/train.py',
+        str(config), '--work-dir',
+        str(work), '--cfg-options',
+        'train_dataloader.dataset.pipeline.2.scale=(320,240)',
+        'train_dataloader.dataset.pipeline.3.crop_size=(240,320)'
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600)
     log = run.stdout + run.stderr
     assert run.returncode == 0, log[-3000:]
     assert 'Iter(train) [2/2]' in log

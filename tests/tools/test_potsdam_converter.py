@@ -5,10 +5,9 @@ import zipfile
 
 import cv2
 import numpy as np
+import potsdam_fusion
 import pytest
 import tifffile
-
-import potsdam_fusion
 from raster import ConversionError
 from tiling import run_command
 
@@ -41,8 +40,7 @@ def lossy_label():
     """Like the release's top_potsdam_4_12_label: a lossy re-encode, every
     channel off by up to 60 from the palette, hundreds of distinct colours."""
     noise = np.random.default_rng(0).integers(-60, 61, (SIZE, SIZE, 3))
-    return np.clip(label_image().astype(int) + noise, 0, 255).astype(
-        np.uint8)
+    return np.clip(label_image().astype(int) + noise, 0, 255).astype(np.uint8)
 
 
 def near_car_label():
@@ -58,49 +56,65 @@ def write_zip(path, members):
             zf.writestr(name, tiff_bytes(arr))
 
 
-def make_archives(root, tiles=('2_10', '2_13'), split_images=False,
-                  labels='noBoundary', skip_label=None, label_size=SIZE,
-                  odd_colour=None, special_labels=None):
+def make_archives(root,
+                  tiles=('2_10', '2_13'),
+                  split_images=False,
+                  labels='noBoundary',
+                  skip_label=None,
+                  label_size=SIZE,
+                  odd_colour=None,
+                  special_labels=None):
     """R, G, B, IR hold 11, 22, 33, 44 (IRRG: 44, 11, 22); labels are
     ``label_image`` except ``special_labels`` ({tile: RGB array})."""
     root.mkdir(parents=True, exist_ok=True)
     const = lambda *v: np.stack(  # noqa: E731
         [np.full((SIZE, SIZE), c, np.uint8) for c in v], -1)
     if split_images:
-        write_zip(root / '2_Ortho_RGB.zip', {
-            f'2_Ortho_RGB/top_potsdam_{t}_RGB.tif': const(11, 22, 33)
-            for t in tiles})
-        write_zip(root / '3_Ortho_IRRG.zip', {
-            f'3_Ortho_IRRG/top_potsdam_{t}_IRRG.tif': const(44, 11, 22)
-            for t in tiles})
+        write_zip(
+            root / '2_Ortho_RGB.zip', {
+                f'2_Ortho_RGB/top_potsdam_{t}_RGB.tif': const(11, 22, 33)
+                for t in tiles
+            })
+        write_zip(
+            root / '3_Ortho_IRRG.zip', {
+                f'3_Ortho_IRRG/top_potsdam_{t}_IRRG.tif': const(44, 11, 22)
+                for t in tiles
+            })
     else:
-        write_zip(root / '4_Ortho_RGBIR.zip', {
-            f'4_Ortho_RGBIR/top_potsdam_{t}_RGBIR.tif': const(11, 22, 33, 44)
-            for t in tiles})
+        write_zip(
+            root / '4_Ortho_RGBIR.zip', {
+                f'4_Ortho_RGBIR/top_potsdam_{t}_RGBIR.tif': const(
+                    11, 22, 33, 44)
+                for t in tiles
+            })
     suffix = 'label_noBoundary' if labels == 'noBoundary' else 'label'
     special = special_labels or {}
-    write_zip(root / potsdam_fusion.LABEL_ZIPS[labels], {
-        f'top_potsdam_{t}_{suffix}.tif':
-        special.get(t, label_image(label_size, odd_colour))
-        for t in tiles if t != skip_label})
+    write_zip(
+        root / potsdam_fusion.LABEL_ZIPS[labels], {
+            f'top_potsdam_{t}_{suffix}.tif':
+            special.get(t, label_image(label_size, odd_colour))
+            for t in tiles if t != skip_label
+        })
     return root
 
 
 def convert(src, out, *extra):
     return potsdam_fusion.main(
-        [str(src), '--out', str(out), '--tile-size', str(TILE), *extra])
+        [str(src), '--out',
+         str(out), '--tile-size',
+         str(TILE), *extra])
 
 
 def read(path, flags=cv2.IMREAD_UNCHANGED):
     return cv2.imread(str(path), flags)
 
 
-@pytest.mark.parametrize('split_images, labels',
-                         [(False, 'noBoundary'), (True, 'all')])
+@pytest.mark.parametrize('split_images, labels', [(False, 'noBoundary'),
+                                                  (True, 'all')])
 def test_tiles_bands_colours_and_official_split(tmp_path, split_images,
                                                 labels):
-    src = make_archives(tmp_path / 'zips', split_images=split_images,
-                        labels=labels)
+    src = make_archives(
+        tmp_path / 'zips', split_images=split_images, labels=labels)
     out = tmp_path / 'potsdam'
     extra = ('--labels', 'all') if labels == 'all' else ()
     assert convert(src, out, *extra)['written'] == 2 * 4 * 3
@@ -128,12 +142,14 @@ def test_excluded_tiles_are_left_out(tmp_path):
     assert not (tmp_path / 'potsdam' / 'vis' / 'val').exists()
 
 
-def test_imperfect_release_labels_are_snapped_and_reported(tmp_path,
-                                                           capsys):
+def test_imperfect_release_labels_are_snapped_and_reported(tmp_path, capsys):
     special = {'4_12': lossy_label(), '6_7': near_car_label()}
     assert len(np.unique(special['4_12'].reshape(-1, 3), axis=0)) > 500
-    src = make_archives(tmp_path / 'zips', tiles=('2_10', '4_12', '6_7'),
-                        labels='all', special_labels=special)
+    src = make_archives(
+        tmp_path / 'zips',
+        tiles=('2_10', '4_12', '6_7'),
+        labels='all',
+        special_labels=special)
     out = tmp_path / 'potsdam'
     stats = convert(src, out, '--labels', 'all')
     assert stats['converted'] == 3 and not stats['failed']
@@ -152,8 +168,10 @@ def test_bad_tile_is_reported_and_rerun_with_exclude_reuses_output(
         tmp_path, capsys):
     magenta = label_image()
     magenta[0:4, 0:4] = (250, 10, 240)  # snaps to (255, 0, 255): no class
-    src = make_archives(tmp_path / 'zips', tiles=('2_10', '2_13', '3_10'),
-                        special_labels={'2_13': magenta})
+    src = make_archives(
+        tmp_path / 'zips',
+        tiles=('2_10', '2_13', '3_10'),
+        special_labels={'2_13': magenta})
     out = tmp_path / 'potsdam'
     stats = convert(src, out)
     assert stats['converted'] == 2 and list(stats['failed']) == ['2_13']
@@ -166,8 +184,7 @@ def test_bad_tile_is_reported_and_rerun_with_exclude_reuses_output(
         run_command(lambda: convert(src, out))
 
     stats = convert(src, out, '--exclude', '2_13')
-    assert (stats['scenes'], stats['converted'], stats['failed']) == (2, 0,
-                                                                     {})
+    assert (stats['scenes'], stats['converted'], stats['failed']) == (2, 0, {})
     assert 'nothing to do' in capsys.readouterr().out
 
 
@@ -197,7 +214,8 @@ def test_bad_tiles_are_reported_naming_the_file(tmp_path, problem, tile,
     if problem == 'colour':
         label[3, 5] = (200, 0, 200)
     src = make_archives(
-        tmp_path / 'zips', tiles=('2_10', '2_13'),
+        tmp_path / 'zips',
+        tiles=('2_10', '2_13'),
         skip_label='2_13' if problem == 'missing_label' else None,
         special_labels={'2_10': label})
     stats = convert(src, tmp_path / 'potsdam')
@@ -208,6 +226,7 @@ def test_bad_tiles_are_reported_naming_the_file(tmp_path, problem, tile,
 def test_missing_archive_stops_the_run(tmp_path):
     src = make_archives(tmp_path / 'zips')
     (src / '4_Ortho_RGBIR.zip').unlink()
-    with pytest.raises(ConversionError,
-                       match=r'needs 4_Ortho_RGBIR\.zip, or 2_Ortho_RGB\.zip'):
+    with pytest.raises(
+            ConversionError,
+            match=r'needs 4_Ortho_RGBIR\.zip, or 2_Ortho_RGB\.zip'):
         convert(src, tmp_path / 'potsdam')

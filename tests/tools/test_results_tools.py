@@ -11,14 +11,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run(*args):
-    return subprocess.run([sys.executable, *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, *args],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
 
 
 def test_publish_model_keeps_weights_only(tmp_path):
     state = {'conv.weight': torch.randn(4, 3, 3, 3), 'bn.num': torch.tensor(3)}
-    ckpt = dict(state_dict=state, meta=dict(iter=5),
-                optimizer=dict(state={}, param_groups=[]))
+    ckpt = dict(
+        state_dict=state,
+        meta=dict(iter=5),
+        optimizer=dict(state={}, param_groups=[]))
     torch.save(ckpt, tmp_path / 'in.pth')
     out = run('tools/model_converters/publish_model.py',
               str(tmp_path / 'in.pth'), str(tmp_path / 'out.pth'), '--half')
@@ -27,8 +32,11 @@ def test_publish_model_keeps_weights_only(tmp_path):
     loaded = torch.load(tmp_path / 'out.pth', weights_only=True)
     assert set(loaded) == set(state)
     assert loaded['conv.weight'].dtype == torch.float16
-    torch.testing.assert_close(loaded['conv.weight'].float(),
-                               state['conv.weight'], rtol=1e-3, atol=1e-3)
+    torch.testing.assert_close(
+        loaded['conv.weight'].float(),
+        state['conv.weight'],
+        rtol=1e-3,
+        atol=1e-3)
     assert loaded['bn.num'].dtype == torch.int64
     same = run('tools/model_converters/publish_model.py',
                str(tmp_path / 'in.pth'), str(tmp_path / 'in.pth'))
@@ -45,8 +53,8 @@ def write_csv(path, rows):
 def test_results_table_means_and_wins(tmp_path):
     write_csv(tmp_path / 'a.csv', [['x', 6, 2], ['y', 8, 2]])
     write_csv(tmp_path / 'b.csv', [['x', 7, 1], ['y', 6, 5]])
-    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN',
-              'MI', '--method', f'base={tmp_path / "a.csv"}', '--method',
+    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN', 'MI',
+              '--method', f'base={tmp_path / "a.csv"}', '--method',
               f'net={tmp_path / "b.csv"}', '--baselines', 'base')
     assert out.returncode == 0, out.stderr[-2000:]
     assert '| base | **7** | 2 |' in out.stdout
@@ -70,8 +78,8 @@ def test_results_table_seeds_mean_and_spread(tmp_path):
     write_csv(tmp_path / 's0.csv', [['x', 7, 1], ['y', 7, 1]])
     write_csv(tmp_path / 's1.csv', [['x', 5, 3], ['y', 5, 5]])
     seeds = f'{tmp_path / "s0.csv"},{tmp_path / "s1.csv"}'
-    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN',
-              'MI', '--method', f'base={tmp_path / "base.csv"}', '--method',
+    out = run('tools/analysis_tools/results_table.py', '--metrics', 'EN', 'MI',
+              '--method', f'base={tmp_path / "base.csv"}', '--method',
               f'net={seeds}', '--baselines', 'base')
     assert out.returncode == 0, out.stderr[-2000:]
     # EN: seeds 7 and 5 -> 6 ± 1.4; MI: seeds 1 and 4 -> 2.5 ± 2.1

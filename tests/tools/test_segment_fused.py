@@ -26,8 +26,10 @@ TINY = [
     'model.decode_head.in_channels=16', 'model.decode_head.channels=16',
     'model.auxiliary_head=None'
 ]
-STEMS = {'train': ['00001D', '00002D', '00003N', '00004N'],
-         'val': ['00005D', '00006N']}
+STEMS = {
+    'train': ['00001D', '00002D', '00003N', '00004N'],
+    'val': ['00005D', '00006N']
+}
 
 
 @pytest.fixture
@@ -42,24 +44,33 @@ def data(tmp_path):
         for stem in stems:
             label = rng.integers(0, 3, (32, 48), dtype=np.uint8)
             cv2.imwrite(str(root / split / 'label' / f'{stem}.png'), label)
-            cv2.imwrite(str(root / split / 'ir' / f'{stem}.png'),
-                        (60 * label + 40).astype(np.uint8))
+            cv2.imwrite(
+                str(root / split / 'ir' / f'{stem}.png'),
+                (60 * label + 40).astype(np.uint8))
             for kind in ('vis', 'fused'):
-                cv2.imwrite(str(root / split / kind / f'{stem}.png'),
-                            rng.integers(0, 256, (32, 48, 3), np.uint8))
+                cv2.imwrite(
+                    str(root / split / kind / f'{stem}.png'),
+                    rng.integers(0, 256, (32, 48, 3), np.uint8))
     return root
 
 
 def run(data: Path, work: Path, *methods: str, options=TINY, jobs=1):
-    args = [sys.executable, TOOL, '--seeds', '0', '--work-dir', str(work),
-            '--jobs', str(jobs)]
+    args = [
+        sys.executable, TOOL, '--seeds', '0', '--work-dir',
+        str(work), '--jobs',
+        str(jobs)
+    ]
     for split in STEMS:
         for kind in ('ir', 'vis', 'label'):
             args += [f'--{split}-{kind}', str(data / split / kind)]
     for method in methods:
         args += ['--method', method]
-    return subprocess.run(args + ['--cfg-options', *options], cwd=REPO,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        args + ['--cfg-options', *options],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600)
 
 
 def table_rows(work: Path) -> dict:
@@ -69,8 +80,10 @@ def table_rows(work: Path) -> dict:
 
 def headers(log: Path) -> list:
     """The command lines a log records, one per (re)run."""
-    return [line for line in log.read_text().splitlines()
-            if line.startswith('===== ')]
+    return [
+        line for line in log.read_text().splitlines()
+        if line.startswith('===== ')
+    ]
 
 
 @pytest.mark.slow
@@ -91,7 +104,8 @@ def test_table_failures_and_rerun(data, tmp_path):
     with open(work / 'table.csv') as f:
         assert next(csv.reader(f)) == [
             'method', 'group', 'seed', 'mIoU', 'unlabelled', 'car', 'person',
-            'bike', 'curve', 'car_stop', 'guardrail', 'color_cone', 'bump']
+            'bike', 'curve', 'car_stop', 'guardrail', 'color_cone', 'bump'
+        ]
     for (method, group), row in rows.items():
         assert row['seed'] == '0'
         assert 0 <= float(row['mIoU']) <= 100
@@ -99,11 +113,12 @@ def test_table_failures_and_rerun(data, tmp_path):
     table = (work / 'table.md').read_text()
     assert '| vis | 1 |' in table and '| max | 1 |' in table
     assert '| pre |' not in table
-    fused_max = cv2.imread(str(work / 'max' / 'fused' / 'val' / 'fused_rgb'
-                               / '00005D.png'))
+    fused_max = cv2.imread(
+        str(work / 'max' / 'fused' / 'val' / 'fused_rgb' / '00005D.png'))
     assert fused_max.shape == (32, 48, 3)
-    pred = cv2.imread(str(work / 'vis' / '0' / 'pred' / 'seg' / '00006N.png'),
-                      cv2.IMREAD_UNCHANGED)
+    pred = cv2.imread(
+        str(work / 'vis' / '0' / 'pred' / 'seg' / '00006N.png'),
+        cv2.IMREAD_UNCHANGED)
     assert pred.shape == (32, 48) and pred.max() < 9
     done = json.loads((work / 'vis' / '0' / 'done.json').read_text())
     assert Path(done['checkpoint']).is_file()
@@ -114,8 +129,10 @@ def test_table_failures_and_rerun(data, tmp_path):
     fused.write_bytes(good)
     assert (work / 'pre' / '0' / 'trained.json').is_file()
     (work / 'pre' / '0' / 'trained.json').unlink()
-    kept = {m: (work / m / '0' / 'done.json').stat().st_mtime_ns
-            for m in ('vis', 'max')}
+    kept = {
+        m: (work / m / '0' / 'done.json').stat().st_mtime_ns
+        for m in ('vis', 'max')
+    }
     out = run(data, work, 'vis=source:vis', 'max=rule:max', folder)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert '[vis seed 0] done before, kept' in out.stdout
@@ -138,8 +155,7 @@ def test_table_failures_and_rerun(data, tmp_path):
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location('segment_fused',
-                                                  REPO / TOOL)
+    spec = importlib.util.spec_from_file_location('segment_fused', REPO / TOOL)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -162,8 +178,7 @@ def test_missing_image_fails_before_training(data, tmp_path):
     work = tmp_path / 'work'
     (data / 'train' / 'fused' / '00003N.png').unlink()
     folder = f'pre={data / "train" / "fused"},{data / "val" / "fused"}'
-    message = check_error(data, work, 'vis=source:vis', 'max=rule:max',
-                          folder)
+    message = check_error(data, work, 'vis=source:vis', 'max=rule:max', folder)
     assert 'nothing was run' in message
     assert (f'method pre (train): missing '
             f'{data / "train" / "fused" / "00003N.png"} (image of label '
@@ -173,13 +188,14 @@ def test_missing_image_fails_before_training(data, tmp_path):
 
 def test_input_size_and_name_checks(data, tmp_path):
     work = tmp_path / 'w'
-    cv2.imwrite(str(data / 'val' / 'fused' / '00005D.png'),
-                np.zeros((16, 48, 3), np.uint8))
+    cv2.imwrite(
+        str(data / 'val' / 'fused' / '00005D.png'),
+        np.zeros((16, 48, 3), np.uint8))
     folder = f'{data / "train" / "fused"},{data / "val" / "fused"}'
     message = check_error(data, work, f'pre={folder}')
-    assert (f'{data / "val" / "fused" / "00005D.png"} is 48x16 but its '
-            f'label {data / "val" / "label" / "00005D.png"} is 48x32'
-            ) in message
+    assert (
+        f'{data / "val" / "fused" / "00005D.png"} is 48x16 but its '
+        f'label {data / "val" / "label" / "00005D.png"} is 48x32') in message
     for bad in ('../up', 'a/b', '.hidden', 'x y', 'a,b', 'table.md'):
         message = check_error(data, work, f'{bad}={folder}')
         assert f'method name {bad!r} is not a safe folder name' in message

@@ -21,12 +21,15 @@ def write_test_split(root: Path, stems, h=96, w=128) -> None:
     for folder in ('vis', 'ir', 'label'):
         (root / 'val' / folder).mkdir(parents=True)
     for stem in stems:
-        cv2.imwrite(str(root / 'val' / 'vis' / f'{stem}.png'),
-                    rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
-        cv2.imwrite(str(root / 'val' / 'ir' / f'{stem}.png'),
-                    rng.integers(0, 256, (h, w), dtype=np.uint8))
-        cv2.imwrite(str(root / 'val' / 'label' / f'{stem}.png'),
-                    rng.integers(0, 9, (h, w), dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'val' / 'vis' / f'{stem}.png'),
+            rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'val' / 'ir' / f'{stem}.png'),
+            rng.integers(0, 256, (h, w), dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'val' / 'label' / f'{stem}.png'),
+            rng.integers(0, 9, (h, w), dtype=np.uint8))
 
 
 def test_testing_never_builds_the_training_data(tmp_path):
@@ -35,15 +38,20 @@ def test_testing_never_builds_the_training_data(tmp_path):
     user = tmp_path / 'my_data'
     write_test_split(user, ['n1', 'n2'])
     missing = tmp_path / 'no_training_data_here'
-    out = subprocess.run(
-        [sys.executable, 'tools/test.py', CONFIG, str(WEIGHTS),
-         '--work-dir', str(tmp_path / 'work'), '--out', str(tmp_path / 'out'),
-         '--cfg-options', f'train_dataloader.dataset.data_root={missing}',
-         f'val_dataloader.dataset.data_root={missing}',
-         f'test_dataloader.dataset.data_root={user}',
-         'test_dataloader.num_workers=0',
-         'test_dataloader.persistent_workers=0'],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+    out = subprocess.run([
+        sys.executable, 'tools/test.py', CONFIG,
+        str(WEIGHTS), '--work-dir',
+        str(tmp_path / 'work'), '--out',
+        str(tmp_path / 'out'), '--cfg-options',
+        f'train_dataloader.dataset.data_root={missing}',
+        f'val_dataloader.dataset.data_root={missing}',
+        f'test_dataloader.dataset.data_root={user}',
+        'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=0'
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     assert not missing.exists()
     assert sorted(p.name for p in (tmp_path / 'out' / 'seg').iterdir()) == [

@@ -6,12 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import potsdam_fusion
 import pytest
+import whu_opt_sar
 from test_potsdam_converter import make_archives
 from test_whu_converter import SCENES, write_scene
-
-import potsdam_fusion
-import whu_opt_sar
 
 REPO = Path(__file__).resolve().parents[2]
 WHU_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_whu-512x512.py'
@@ -21,9 +20,11 @@ OPTS = [
     'crop_size=(64,64)', 'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
     'default_hooks.checkpoint.interval=2', 'default_hooks.logger.interval=1',
     'train_dataloader.batch_size=2'
-] + [f'{loader}.{key}' for loader in ('train_dataloader', 'val_dataloader',
-                                      'test_dataloader')
-     for key in ('num_workers=0', 'persistent_workers=False')]
+] + [
+    f'{loader}.{key}'
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    for key in ('num_workers=0', 'persistent_workers=False')
+]
 
 
 @pytest.fixture(scope='module')
@@ -32,19 +33,25 @@ def whu_root(tmp_path_factory):
     for name in SCENES:
         write_scene(src, name)
     out = tmp_path_factory.mktemp('whu')
-    assert not whu_opt_sar.main([str(src), '--out', str(out), '--tile-size',
-                                 '32'])['failed']
+    assert not whu_opt_sar.main(
+        [str(src), '--out', str(out), '--tile-size', '32'])['failed']
     return out
 
 
 def train(command, data_root, work, env=None):
     """Run ``command`` (a launcher and a config) for 2 iterations with
     validation; return its log."""
-    run = subprocess.run(
-        [*command, '--work-dir', str(work), '--cfg-options',
-         f'data_root={data_root}', *OPTS], cwd=REPO, text=True,
-        env=dict(os.environ, OMP_NUM_THREADS='1', **(env or {})),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    run = subprocess.run([
+        *command, '--work-dir',
+        str(work), '--cfg-options', f'data_root={data_root}', *OPTS
+    ],
+                         cwd=REPO,
+                         text=True,
+                         env=dict(
+                             os.environ, OMP_NUM_THREADS='1', **(env or {})),
+                         stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT,
+                         timeout=600)
     assert run.returncode == 0, run.stdout[-4000:]
     assert 'Iter(train) [2/2]' in run.stdout and 'mIoU' in run.stdout
     assert (work / 'iter_2.pth').is_file()
@@ -53,21 +60,20 @@ def train(command, data_root, work, env=None):
 
 @pytest.mark.slow
 def test_train_whu_with_data_root_option(whu_root, tmp_path):
-    log = train([sys.executable, 'tools/train.py', WHU_CONFIG],
-                whu_root, tmp_path)
+    log = train([sys.executable, 'tools/train.py', WHU_CONFIG], whu_root,
+                tmp_path)
     assert 'farmland' in log  # the per-class table of the 8 WHU classes
 
 
 @pytest.mark.slow
 def test_train_potsdam_with_data_root_option(tmp_path):
-    src = make_archives(tmp_path / 'zips', tiles=('2_10', '2_13'),
-                        labels='all')
+    src = make_archives(
+        tmp_path / 'zips', tiles=('2_10', '2_13'), labels='all')
     out = tmp_path / 'potsdam'
-    assert not potsdam_fusion.main([str(src), '--out', str(out), '--labels',
-                                    'all'])['failed']
-    log = train(
-        [sys.executable, 'tools/train.py', POTSDAM_CONFIG],
-        out, tmp_path / 'work')
+    assert not potsdam_fusion.main(
+        [str(src), '--out', str(out), '--labels', 'all'])['failed']
+    log = train([sys.executable, 'tools/train.py', POTSDAM_CONFIG], out,
+                tmp_path / 'work')
     assert 'impervious_surface' in log
 
 
@@ -76,6 +82,6 @@ def test_dist_train_whu_two_cpu_processes(whu_root, tmp_path):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = str(s.getsockname()[1])
-    log = train(['bash', 'tools/dist_train.sh', WHU_CONFIG,
-                 '2'], whu_root, tmp_path, dict(PORT=port))
+    log = train(['bash', 'tools/dist_train.sh', WHU_CONFIG, '2'], whu_root,
+                tmp_path, dict(PORT=port))
     assert 'Distributed training: True' in log

@@ -20,8 +20,11 @@ FAST = [
 
 
 def run_tool(*args, env=None, timeout=600):
-    out = subprocess.run([sys.executable, *args], cwd=REPO, text=True,
-                         capture_output=True, timeout=timeout,
+    out = subprocess.run([sys.executable, *args],
+                         cwd=REPO,
+                         text=True,
+                         capture_output=True,
+                         timeout=timeout,
                          env=dict(os.environ, **(env or {})))
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return out.stdout + out.stderr
@@ -31,8 +34,9 @@ def run_tool(*args, env=None, timeout=600):
 def trained(tmp_path_factory, demo_root):
     """Train 24 iterations, then resume the same work_dir up to 36."""
     work = tmp_path_factory.mktemp('base')
-    opts = FAST + ['train_cfg.val_interval=100',
-                   'default_hooks.checkpoint.interval=12']
+    opts = FAST + [
+        'train_cfg.val_interval=100', 'default_hooks.checkpoint.interval=12'
+    ]
     run_tool('tools/train.py', BASELINE, '--work-dir', str(work),
              '--cfg-options', 'train_cfg.max_iters=24', *opts)
     log = run_tool('tools/train.py', BASELINE, '--work-dir', str(work),
@@ -46,8 +50,8 @@ def test_resume_continues_from_last_checkpoint(trained):
     assert 'resumed epoch: 0, iter: 24' in log
     assert 'Iter(train) [28/36]' in log and 'Iter(train) [ 4/36]' not in log
     assert (work / 'iter_36.pth').is_file()
-    assert open(work / 'last_checkpoint').read().strip().endswith(
-        'iter_36.pth')
+    assert open(work /
+                'last_checkpoint').read().strip().endswith('iter_36.pth')
 
 
 def test_test_tool_beats_all_background_and_writes_maps(trained, tmp_path):
@@ -65,9 +69,11 @@ def test_test_tool_beats_all_background_and_writes_maps(trained, tmp_path):
 
 
 def test_cfg_options_and_missing_config_are_handled(tmp_path):
-    out = subprocess.run(
-        [sys.executable, 'tools/train.py', 'configs/nope.py'], cwd=REPO,
-        capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, 'tools/train.py', 'configs/nope.py'],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=120)
     assert out.returncode != 0 and 'configs/nope.py does not exist' in \
         out.stderr
 
@@ -76,5 +82,4 @@ def test_amp_flag_selects_a_mixed_precision_wrapper():
     from segfanet_mm.apis import enable_amp, load_config
     cfg = load_config(osp.join(REPO, BASELINE))
     enable_amp(cfg)
-    assert cfg.optim_wrapper.type in ('AmpOptimWrapper',
-                                      'CPUBF16OptimWrapper')
+    assert cfg.optim_wrapper.type in ('AmpOptimWrapper', 'CPUBF16OptimWrapper')

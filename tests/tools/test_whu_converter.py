@@ -11,7 +11,6 @@ import cv2
 import numpy as np
 import pytest
 import tifffile
-
 import tiling
 import whu_opt_sar
 from raster import ConversionError, to_uint8
@@ -35,13 +34,20 @@ def band_planes(shape):
     """R, G, B and NIR planes that differ at every pixel (R - B = 60 + x,
     so a red/blue swap shows in every tile)."""
     y, x = np.indices(shape)
-    return dict(R=100 + x % 100, G=50 + y % 100, B=40 - x % 40,
-                NIR=180 + (x + y) % 70)
+    return dict(
+        R=100 + x % 100, G=50 + y % 100, B=40 - x % 40, NIR=180 + (x + y) % 70)
 
 
-def write_scene(src, name, shape=(H, W), bands=4, label_value=30,
-                label_shape=None, dtype=np.uint8, planar=False,
-                folder='image', compression='lzw'):
+def write_scene(src,
+                name,
+                shape=(H, W),
+                bands=4,
+                label_value=30,
+                label_shape=None,
+                dtype=np.uint8,
+                planar=False,
+                folder='image',
+                compression='lzw'):
     """Bands stored as the release stores them, B, G, R, NIR (``bands`` < 4
     drops the last ones), interleaved or band-sequential (``planar``),
     LZW-compressed GeoTIFFs; the label is 0 except a block of
@@ -56,20 +62,25 @@ def write_scene(src, name, shape=(H, W), bands=4, label_value=30,
         os.makedirs(src / sub, exist_ok=True)
     if planar:
         img = img.transpose(2, 0, 1)
-    tifffile.imwrite(src / folder / f'{name}.tif', img,
-                     planarconfig='separate' if planar else 'contig',
-                     photometric='minisblack', compression=compression,
-                     extratags=GEOTIFF_TAGS)
-    tifffile.imwrite(src / 'lbl' / f'{name}.tif', label,
-                     compression=compression, extratags=GEOTIFF_TAGS)
-    tifffile.imwrite(src / 'sar' / f'{name}.tif',
-                     np.ones(shape, np.float32))
+    tifffile.imwrite(
+        src / folder / f'{name}.tif',
+        img,
+        planarconfig='separate' if planar else 'contig',
+        photometric='minisblack',
+        compression=compression,
+        extratags=GEOTIFF_TAGS)
+    tifffile.imwrite(
+        src / 'lbl' / f'{name}.tif',
+        label,
+        compression=compression,
+        extratags=GEOTIFF_TAGS)
+    tifffile.imwrite(src / 'sar' / f'{name}.tif', np.ones(shape, np.float32))
 
 
 def read_tile(out, modality, split, stem):
     """A written tile as stored (visible: RGB)."""
-    img = cv2.imread(str(out / modality / split / f'{stem}.png'),
-                     cv2.IMREAD_UNCHANGED)
+    img = cv2.imread(
+        str(out / modality / split / f'{stem}.png'), cv2.IMREAD_UNCHANGED)
     return img[..., ::-1] if modality == 'vis' else img
 
 
@@ -82,20 +93,21 @@ def src(tmp_path):
 
 
 def convert(src, out, *extra):
-    return whu_opt_sar.main([str(src), '--out', str(out), '--tile-size',
-                             str(TILE), *extra])
+    return whu_opt_sar.main(
+        [str(src), '--out',
+         str(out), '--tile-size',
+         str(TILE), *extra])
 
 
 def tile_files(out):
-    return sorted(
-        str(p.relative_to(out)) for p in out.rglob('*.png'))
+    return sorted(str(p.relative_to(out)) for p in out.rglob('*.png'))
 
 
 def test_tiles_bands_labels_and_official_split(src, tmp_path, capsys):
     out = tmp_path / 'whu'
     stats = convert(src, out)
-    assert stats == dict(scenes=3, converted=3, written=3 * 3 * 12, kept=0,
-                         failed={})
+    assert stats == dict(
+        scenes=3, converted=3, written=3 * 3 * 12, kept=0, failed={})
     for name, split in SCENES.items():
         for key in ('vis', 'ir', 'ann'):
             tiles = sorted((out / key / split).glob(f'{name}_*.png'))
@@ -107,12 +119,12 @@ def test_tiles_bands_labels_and_official_split(src, tmp_path, capsys):
     rgb = np.stack([planes[c] for c in 'RGB'], -1)
     for y, x in ((0, 0), (16, 32), (24, 40)):  # inner and edge tiles
         stem = f'NH49E001014_{y}_{x}'
-        vis, ir = read_tile(out, 'vis', 'test', stem), read_tile(
-            out, 'ir', 'test', stem)
+        vis, ir = read_tile(out, 'vis', 'test',
+                            stem), read_tile(out, 'ir', 'test', stem)
         assert vis.shape == (TILE, TILE, 3) and ir.shape == (TILE, TILE)
         np.testing.assert_array_equal(vis, rgb[y:y + TILE, x:x + TILE])
-        np.testing.assert_array_equal(
-            ir, planes['NIR'][y:y + TILE, x:x + TILE])
+        np.testing.assert_array_equal(ir, planes['NIR'][y:y + TILE,
+                                                        x:x + TILE])
     ann = read_tile(out, 'ann', 'train', 'NH49E002014_16_32')
     assert (ann == 3).all()  # value 30 = village = class index 3
     ann = read_tile(out, 'ann', 'train', 'NH49E002014_0_0')
@@ -158,8 +170,12 @@ def test_split_file_in_the_maintainers_format(tmp_path):
 
 def test_band_order_option_and_planar_uint16_stretch(tmp_path):
     src = tmp_path / 'src'
-    write_scene(src, 'NH49E001013', dtype=np.uint16, planar=True,
-                compression='deflate')
+    write_scene(
+        src,
+        'NH49E001013',
+        dtype=np.uint16,
+        planar=True,
+        compression='deflate')
     out = tmp_path / 'whu'
     convert(src, out, '--bands', '0', '1', '2', '3')  # read as R, G, B
     vis = read_tile(out, 'vis', 'train', 'NH49E001013_0_0')
@@ -172,8 +188,7 @@ def test_band_order_option_and_planar_uint16_stretch(tmp_path):
     assert vis[..., 2].max() > planes['R'][:TILE, :TILE].max()
 
 
-def test_rerun_repairs_interrupted_output(src, tmp_path, monkeypatch,
-                                          capsys):
+def test_rerun_repairs_interrupted_output(src, tmp_path, monkeypatch, capsys):
     out = tmp_path / 'whu'
     real_write, calls = tiling.atomic_imwrite, []
 
@@ -228,7 +243,8 @@ def test_bad_scene_is_reported_and_the_others_converted(
         os.remove(src / 'lbl' / 'NH49E001014.tif')
     else:
         write_scene(
-            src, 'NH49E001014',
+            src,
+            'NH49E001014',
             bands=3 if problem == 'bands' else 4,
             label_value=35 if problem == 'value' else 30,
             label_shape=(H, W - 1) if problem == 'narrower' else None)
@@ -275,8 +291,12 @@ def test_compressed_geotiffs_are_read(tmp_path, compression):
     rgb = np.stack([band_planes((H, W))[c] for c in 'RGB'],
                    -1).astype(np.uint8)
     path = tmp_path / f'{compression}.tif'
-    tifffile.imwrite(path, rgb, photometric='rgb', compression=compression,
-                     extratags=GEOTIFF_TAGS)
+    tifffile.imwrite(
+        path,
+        rgb,
+        photometric='rgb',
+        compression=compression,
+        extratags=GEOTIFF_TAGS)
     with tifffile.TiffFile(path) as tif:
         assert tif.pages[0].compression.name != 'NONE' and tif.is_geotiff
     img = whu_opt_sar.read_tiff(str(path), str(path))
@@ -288,10 +308,16 @@ def test_compressed_geotiffs_are_read(tmp_path, compression):
 @pytest.mark.slow
 def test_command_line_in_parallel(src, tmp_path):
     out = tmp_path / 'whu'
-    run = subprocess.run(
-        [sys.executable, 'tools/dataset_converters/whu_opt_sar.py',
-         str(src), '--out', str(out), '--tile-size', str(TILE), '--nproc',
-         '2'], cwd=REPO, capture_output=True, text=True, timeout=300)
+    run = subprocess.run([
+        sys.executable, 'tools/dataset_converters/whu_opt_sar.py',
+        str(src), '--out',
+        str(out), '--tile-size',
+        str(TILE), '--nproc', '2'
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert 'converting 3 of 3 scenes' in run.stdout, run.stdout
     assert len(tile_files(out)) == 3 * 3 * 12

@@ -23,10 +23,14 @@ class _Payload:
 def test_mmengine_training_state_loads(tmp_path):
     buf = HistoryBuffer()
     buf.update(0.5)
-    state = dict(state_dict=dict(w=torch.ones(2)),
-                 message_hub=dict(log_scalars={'loss': buf},
-                                  runtime_info={'iter': np.int64(3),
-                                                'arr': np.arange(3.)}))
+    state = dict(
+        state_dict=dict(w=torch.ones(2)),
+        message_hub=dict(
+            log_scalars={'loss': buf},
+            runtime_info={
+                'iter': np.int64(3),
+                'arr': np.arange(3.)
+            }))
     path = tmp_path / 'ok.pth'
     torch.save(state, path)
     loaded = CheckpointLoader.load_checkpoint(str(path), map_location='cpu')

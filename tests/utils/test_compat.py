@@ -58,8 +58,10 @@ FINGERPRINT = textwrap.dedent('''
 
 def import_in_fresh_interpreter(prelude: str = '') -> dict:
     code = FINGERPRINT.format(prelude=prelude)
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run([sys.executable, '-c', code],
+                         capture_output=True,
+                         text=True,
+                         timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -87,14 +89,17 @@ def test_versions_without_the_faults_leave_mmengine_untouched():
 def _runner_style_checkpoint(path) -> None:
     history = HistoryBuffer()
     history.update(0.25)
-    torch.save(dict(state_dict=dict(w=torch.ones(2)),
-                    message_hub=dict(log_scalars=dict(loss=history),
-                                     runtime_info=dict(iter=np.int64(4)))),
-               path)
+    torch.save(
+        dict(
+            state_dict=dict(w=torch.ones(2)),
+            message_hub=dict(
+                log_scalars=dict(loss=history),
+                runtime_info=dict(iter=np.int64(4)))), path)
 
 
-@pytest.mark.skipif('safe_checkpoint_loaders' not in applied_patches(),
-                    reason='torch < 2.6: mmengine loads its checkpoints')
+@pytest.mark.skipif(
+    'safe_checkpoint_loaders' not in applied_patches(),
+    reason='torch < 2.6: mmengine loads its checkpoints')
 def test_safe_loaders_prevent_mmengine_1655(tmp_path):
     path = tmp_path / 'iter_4.pth'
     _runner_style_checkpoint(path)
@@ -108,19 +113,23 @@ def test_safe_loaders_prevent_mmengine_1655(tmp_path):
 def test_mmcv_placeholder_prevents_mmseg_871():
     """Without the placeholder mmseg does not import on mmcv-lite."""
     code = 'import mmseg.models'
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run([sys.executable, '-c', code],
+                         capture_output=True,
+                         text=True,
+                         timeout=300)
     assert out.returncode != 0 and "No module named 'mmcv._ext'" in out.stderr
-    out = subprocess.run(
-        [sys.executable, '-W', 'default', '-c',
-         'import segfanet_mm, mmseg.models'],
-        capture_output=True, text=True, timeout=300)
+    out = subprocess.run([
+        sys.executable, '-W', 'default', '-c',
+        'import segfanet_mm, mmseg.models'
+    ],
+                         capture_output=True,
+                         text=True,
+                         timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'Fail to import' not in out.stderr  # no mmcv-lite warning
 
 
-def test_http_checkpoints_download_once_into_the_cache(tmp_path,
-                                                      monkeypatch):
+def test_http_checkpoints_download_once_into_the_cache(tmp_path, monkeypatch):
     """mmengine's HTTP behaviour is kept: download into the torch hub cache
     (or ``model_dir``), later loads from there."""
     monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
@@ -139,7 +148,8 @@ def test_http_checkpoints_download_once_into_the_cache(tmp_path,
         server.server_close()
     assert loaded['message_hub']['runtime_info']['iter'] == 4
     cached = tmp_path / 'torch_home' / 'hub' / 'checkpoints' / 'weights.pth'
-    assert cached.is_file() and (tmp_path / 'model_dir' / 'weights.pth').is_file()
+    assert cached.is_file() and (tmp_path / 'model_dir' /
+                                 'weights.pth').is_file()
     # the server is gone: this load comes from the cache
     again = CheckpointLoader.load_checkpoint(url, map_location='cpu')
     torch.testing.assert_close(again['state_dict']['w'], torch.ones(2))

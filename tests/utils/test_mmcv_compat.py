@@ -46,7 +46,9 @@ def test_steps_aside_when_compiled_ops_exist(tmp_path):
         assert 'mmcv.ops' not in sys.modules
         print('ok')
     ''')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run([sys.executable, '-c', code],
+                         capture_output=True,
+                         text=True,
+                         timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == 'ok'

@@ -39,22 +39,26 @@ def test_file_linked_to_an_input_is_refused(tmp_path):
 def test_fuse_cli_keeps_inputs_behind_a_link(tmp_path):
     for folder in ('ir', 'vis'):
         (tmp_path / folder).mkdir()
-    cv2.imwrite(str(tmp_path / 'ir' / 'p.png'), np.full((8, 8), 200,
-                                                       np.uint8))
-    cv2.imwrite(str(tmp_path / 'vis' / 'p.png'), np.full((8, 8, 3), 30,
-                                                        np.uint8))
+    cv2.imwrite(str(tmp_path / 'ir' / 'p.png'), np.full((8, 8), 200, np.uint8))
+    cv2.imwrite(
+        str(tmp_path / 'vis' / 'p.png'), np.full((8, 8, 3), 30, np.uint8))
     before = (tmp_path / 'vis' / 'p.png').read_bytes()
     (tmp_path / 'link').symlink_to(tmp_path / 'vis')
     (tmp_path / 'out' / 'fused_rgb').mkdir(parents=True)
-    (tmp_path / 'out' / 'fused_rgb' / 'p.png').symlink_to(
-        tmp_path / 'vis' / 'p.png')
+    (tmp_path / 'out' / 'fused_rgb' / 'p.png').symlink_to(tmp_path / 'vis' /
+                                                          'p.png')
 
     def fuse(out):  # --overwrite: past the rerun check, to the output guard
-        return subprocess.run(
-            [sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
-             str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'), '--out',
-             str(out), '--overwrite'], cwd=REPO, capture_output=True,
-            text=True, timeout=300)
+        return subprocess.run([
+            sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
+            str(tmp_path / 'ir'), '--vis',
+            str(tmp_path / 'vis'), '--out',
+            str(out), '--overwrite'
+        ],
+                              cwd=REPO,
+                              capture_output=True,
+                              text=True,
+                              timeout=300)
 
     for out in (tmp_path / 'link', tmp_path / 'out'):
         run = fuse(out)

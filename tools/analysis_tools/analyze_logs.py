@@ -54,8 +54,8 @@ def plot(curves: Dict[str, List[Tuple[int, float]]], out: str) -> None:
     keys = sorted(curves, key=lambda k: ('loss' not in k, k))
     cols = min(3, len(keys))
     rows = -(-len(keys) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.8 * rows),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4.2 * cols, 2.8 * rows), squeeze=False)
     for ax, key in zip(axes.flat, keys):
         xs, ys = zip(*curves[key])
         ax.plot(xs, ys, marker='o' if len(xs) < 20 else None, ms=3)

@@ -16,12 +16,12 @@ Memory scaling (``--memory-scaling``): the extra memory one ``model.predict``
 of a 1 x 4 x H x W input needs, per size in ``--sizes``, in whole-image mode
 and in slide mode (``--tile`` windows, 3/4 stride:
 ``segfanet_mm.apis.inference.slide_test_cfg``, as ``tools/fuse.py`` uses).
-Each (size, mode) runs in a fresh process, because a process's peak RSS never goes down: the
-extra memory is the peak after ``predict`` minus what the process holds after
-imports, building the model and one 64 x 64 warm-up ``predict`` (CPU: peak
-RSS minus current RSS; GPU: ``max_memory_allocated`` minus
-``memory_allocated``). The input tensor is allocated after that baseline, so
-it counts (16 bytes per pixel).
+Each (size, mode) runs in a fresh process, because a process's peak RSS
+never goes down: the extra memory is the peak after ``predict`` minus what
+the process holds after imports, building the model and one 64 x 64
+warm-up ``predict`` (CPU: peak RSS minus current RSS; GPU:
+``max_memory_allocated`` minus ``memory_allocated``). The input tensor is
+allocated after that baseline, so it counts (16 bytes per pixel).
 
 Training (``--train``): mmengine's Runner on the config's own dataloader and
 hooks, interleaved in one process with a plain PyTorch loop (data
@@ -51,12 +51,12 @@ import tempfile
 import time
 from typing import Callable, Dict, List, Optional, Tuple
 
-import segfanet_mm  # noqa: F401
 import torch
 from mmengine.hooks import Hook, IterTimerHook
 from mmseg.structures import SegDataSample
 from torch import nn
 
+import segfanet_mm  # noqa: F401
 from segfanet_mm.apis import build_runner, init_fusion_model, load_config
 from segfanet_mm.apis.inference import slide_test_cfg
 from segfanet_mm.models import ClassicalFusion
@@ -82,7 +82,8 @@ def sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def time_runs(fn: Callable, runs: int, warmup: int, device: str) -> List[float]:
+def time_runs(fn: Callable, runs: int, warmup: int,
+              device: str) -> List[float]:
     for _ in range(warmup):
         fn()
     sync(device)
@@ -97,9 +98,12 @@ def time_runs(fn: Callable, runs: int, warmup: int, device: str) -> List[float]:
 
 def samples_for(batch: int, h: int, w: int) -> List[SegDataSample]:
     """Data samples with the metainfo ``model.predict`` restores to."""
-    return [SegDataSample(metainfo=dict(ori_shape=(h, w), img_shape=(h, w),
-                                        pad_shape=(h, w)))
-            for _ in range(batch)]
+    return [
+        SegDataSample(
+            metainfo=dict(
+                ori_shape=(h, w), img_shape=(h, w), pad_shape=(h, w)))
+        for _ in range(batch)
+    ]
 
 
 def benchmark_inference(args, model: nn.Module) -> None:
@@ -114,8 +118,7 @@ def benchmark_inference(args, model: nn.Module) -> None:
 
     def predict():
         with torch.inference_mode(), torch.autocast(
-                device_type, dtype=dtype or torch.float32,
-                enabled=args.amp):
+                device_type, dtype=dtype or torch.float32, enabled=args.amp):
             model.predict(inputs, copy.deepcopy(samples))
 
     floor = ClassicalFusion('mean').to(args.device)
@@ -128,8 +131,9 @@ def benchmark_inference(args, model: nn.Module) -> None:
     if device_type == 'cuda':
         torch.cuda.reset_peak_memory_stats()
     model_times = time_runs(predict, args.runs, args.warmup, args.device)
-    memory = (torch.cuda.max_memory_allocated() / 2**20
-              if device_type == 'cuda' else peak_rss_mb())
+    memory = (
+        torch.cuda.max_memory_allocated() /
+        2**20 if device_type == 'cuda' else peak_rss_mb())
     floor_times = time_runs(average, args.runs, args.warmup, args.device)
     med, flo = statistics.median(model_times), statistics.median(floor_times)
     mem_name = 'max_memory_allocated' if device_type == 'cuda' \
@@ -180,10 +184,14 @@ def probe_extra_mb(args, size: str, mode: str) -> Optional[float]:
     """Extra MB of one ``predict`` at ``size`` in ``mode``, measured by
     :func:`memory_probe` in a child process; None if the child failed (e.g.
     killed for lack of memory), whose error is then printed."""
-    command = [sys.executable, osp.abspath(__file__), args.config,
-               *([args.checkpoint] if args.checkpoint else []),
-               '--device', args.device, '--threads', str(args.threads),
-               '--tile', str(args.tile), '--memory-probe', size, mode]
+    command = [
+        sys.executable,
+        osp.abspath(__file__), args.config,
+        *([args.checkpoint] if args.checkpoint else []), '--device',
+        args.device, '--threads',
+        str(args.threads), '--tile',
+        str(args.tile), '--memory-probe', size, mode
+    ]
     out = subprocess.run(command, capture_output=True, text=True)
     if out.returncode != 0:
         print(f'{size} {mode}: failed with exit code {out.returncode}\n'
@@ -215,8 +223,10 @@ def benchmark_memory_scaling(args) -> None:
         mp = h * w / 1e6
         whole = probe_extra_mb(args, size, 'whole')
         slide = probe_extra_mb(args, size, 'slide')
-        print(f'| {h} x {w} | {mp:.2f} | {cells(whole, mp)} | '
-              f'{cells(slide, mp)} |', flush=True)
+        print(
+            f'| {h} x {w} | {mp:.2f} | {cells(whole, mp)} | '
+            f'{cells(slide, mp)} |',
+            flush=True)
 
 
 class InterleavedPlainSteps(Hook):
@@ -265,12 +275,16 @@ class InterleavedPlainSteps(Hook):
         self.plain.append(elapsed)
         self.timer.t += elapsed
 
-    def before_train_iter(self, runner, batch_idx: int,
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
                           data_batch: Optional[dict] = None) -> None:
         if batch_idx % 2 == 0:
             self._plain(data_batch)
 
-    def after_train_iter(self, runner, batch_idx: int,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
                          data_batch: Optional[dict] = None,
                          outputs: Optional[dict] = None) -> None:
         if batch_idx % 2 == 1:
@@ -280,13 +294,14 @@ class InterleavedPlainSteps(Hook):
 def benchmark_training(args) -> None:
     cfg = load_config(args.config)
     cfg.work_dir = tempfile.mkdtemp(prefix='segfanet_bench_')
-    cfg.train_cfg = dict(type='IterBasedTrainLoop',
-                         max_iters=args.warmup + args.train_iters,
-                         val_interval=10**9)
+    cfg.train_cfg = dict(
+        type='IterBasedTrainLoop',
+        max_iters=args.warmup + args.train_iters,
+        val_interval=10**9)
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.test_cfg = cfg.test_dataloader = cfg.test_evaluator = None
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
-                                        interval=10**9, save_last=False)
+    cfg.default_hooks.checkpoint = dict(
+        type='CheckpointHook', interval=10**9, save_last=False)
     cfg.default_hooks.logger = dict(type='LoggerHook', interval=10**9)
     cfg.train_dataloader.batch_size = args.train_batch
     if args.train_workers is not None:
@@ -355,24 +370,39 @@ def main() -> None:
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--channels-last', action='store_true')
-    parser.add_argument('--amp', action='store_true',
-                        help='bfloat16 autocast (inference and training)')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='bfloat16 autocast (inference and training)')
     parser.add_argument('--train', action='store_true')
     parser.add_argument('--train-iters', type=int, default=20)
     parser.add_argument('--train-batch', type=int, default=4)
-    parser.add_argument('--train-workers', type=int,
-                        help="dataloader workers (default: the config's)")
+    parser.add_argument(
+        '--train-workers',
+        type=int,
+        help="dataloader workers (default: the config's)")
     parser.add_argument('--crop', type=int, nargs=2, default=[128, 128])
     parser.add_argument('--skip-inference', action='store_true')
-    parser.add_argument('--memory-scaling', action='store_true',
-                        help='extra memory of one predict per image size, '
-                        'whole-image vs slide mode (one process each)')
-    parser.add_argument('--sizes', nargs='+', default=DEFAULT_SIZES,
-                        help='HxW sizes for --memory-scaling')
-    parser.add_argument('--tile', type=int, default=512,
-                        help='slide-mode window for --memory-scaling')
-    parser.add_argument('--memory-probe', nargs=2, metavar=('HxW', 'MODE'),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        '--memory-scaling',
+        action='store_true',
+        help='extra memory of one predict per image size, '
+        'whole-image vs slide mode (one process each)')
+    parser.add_argument(
+        '--sizes',
+        nargs='+',
+        default=DEFAULT_SIZES,
+        help='HxW sizes for --memory-scaling')
+    parser.add_argument(
+        '--tile',
+        type=int,
+        default=512,
+        help='slide-mode window for --memory-scaling')
+    parser.add_argument(
+        '--memory-probe',
+        nargs=2,
+        metavar=('HxW', 'MODE'),
+        help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.memory_probe:

@@ -59,8 +59,11 @@ def np_corr(x, y):
 def np_mi(f, a, b):
     from sklearn.metrics import mutual_info_score
     fi = f.astype(np.int64).ravel()
-    return float(mutual_info_score(fi, a.astype(np.int64).ravel()) +
-                 mutual_info_score(fi, b.astype(np.int64).ravel()))
+    return float(
+        mutual_info_score(fi,
+                          a.astype(np.int64).ravel()) +
+        mutual_info_score(fi,
+                          b.astype(np.int64).ravel()))
 
 
 def np_gaussian(n):
@@ -191,7 +194,7 @@ def synthetic_triple(h, w, seed=0):
         ir += 180 * np.exp(-((yy - cy)**2 + (xx - cx)**2) / (2 * r * r))
     ir += rng.normal(0, 3, (h, w))
     vis = 110 + 60 * ((xx // 40 + yy // 30) % 2) + 25 * np.sin(xx / 5.0)
-    vis[: h // 4] = 250  # saturated sky
+    vis[:h // 4] = 250  # saturated sky
     vis += rng.normal(0, 6, (h, w))
     fused = 0.55 * ir + 0.45 * vis + rng.normal(0, 2, (h, w))
     clip = lambda z: np.clip(np.round(z), 0, 255).astype(np.uint8)  # noqa
@@ -204,9 +207,8 @@ def load_triple(paths):
     from segfanet_mm.datasets.transforms.image_io import load_visible
     from segfanet_mm.utils.colour import rgb_to_grey
     return tuple(
-        rgb_to_grey(torch.from_numpy(load_visible(p)),
-                    channel_dim=-1)[..., 0].numpy().astype(np.uint8)
-        for p in paths)
+        rgb_to_grey(torch.from_numpy(load_visible(p)), channel_dim=-1)[
+            ..., 0].numpy().astype(np.uint8) for p in paths)
 
 
 def time_fn(fn, runs, warmup, sync=None):
@@ -229,12 +231,16 @@ def time_fn(fn, runs, warmup, sync=None):
 def machine_info():
     lines = []
     try:
-        out = subprocess.run(['lscpu'], capture_output=True, text=True,
+        out = subprocess.run(['lscpu'],
+                             capture_output=True,
+                             text=True,
                              timeout=10).stdout
         keep = ('Model name', 'CPU(s):', 'Thread(s) per core',
                 'Core(s) per socket')
-        lines += [ln.strip() for ln in out.splitlines()
-                  if ln.strip().startswith(keep)]
+        lines += [
+            ln.strip() for ln in out.splitlines()
+            if ln.strip().startswith(keep)
+        ]
     except (OSError, subprocess.SubprocessError):
         lines.append(f'processor: {platform.processor()}')
     lines.append(f'nproc: {os.cpu_count()}')
@@ -254,24 +260,38 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--height', type=int, default=480)
     p.add_argument('--width', type=int, default=640)
-    p.add_argument('--images', nargs=3, metavar=('FUSED', 'IR', 'VIS'),
-                   help='time a real triple instead of the synthetic one')
+    p.add_argument(
+        '--images',
+        nargs=3,
+        metavar=('FUSED', 'IR', 'VIS'),
+        help='time a real triple instead of the synthetic one')
     p.add_argument('--runs', type=int, default=20)
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--numpy-runs', type=int, default=5)
-    p.add_argument('--threads', type=int, nargs='+',
-                   help='torch CPU thread counts, one row each (default: 1 '
-                   'and torch\'s default)')
-    p.add_argument('--per-metric', action='store_true',
-                   help='also time every metric on its own')
-    p.add_argument('--metrics', nargs='+', metavar='NAME',
-                   help="metrics per call: names or 'all' (default: the "
-                   'twelve of the NumPy reference)')
-    p.add_argument('--metric-sets', nargs='+', metavar='SET',
-                   help="time several calls, one table row each: 'default' "
-                   "(the twelve), 'all', or comma-separated names (the "
-                   'first set is the one --per-metric and the NumPy '
-                   'comparison use)')
+    p.add_argument(
+        '--threads',
+        type=int,
+        nargs='+',
+        help='torch CPU thread counts, one row each (default: 1 '
+        'and torch\'s default)')
+    p.add_argument(
+        '--per-metric',
+        action='store_true',
+        help='also time every metric on its own')
+    p.add_argument(
+        '--metrics',
+        nargs='+',
+        metavar='NAME',
+        help="metrics per call: names or 'all' (default: the "
+        'twelve of the NumPy reference)')
+    p.add_argument(
+        '--metric-sets',
+        nargs='+',
+        metavar='SET',
+        help="time several calls, one table row each: 'default' "
+        "(the twelve), 'all', or comma-separated names (the "
+        'first set is the one --per-metric and the NumPy '
+        'comparison use)')
     p.add_argument('--skip-numpy', action='store_true')
     p.add_argument('--no-cuda', action='store_true')
     return p.parse_args(argv)
@@ -283,9 +303,11 @@ def main(argv=None):
     from segfanet_mm.evaluation.functional.fusion_metrics import \
         resolve_metric_names
     if args.metric_sets:
-        sets = [list(resolve_metric_names(
-            None if s == 'default' else s.split(',')))
-            for s in args.metric_sets]
+        sets = [
+            list(
+                resolve_metric_names(None if s == 'default' else s.split(',')))
+            for s in args.metric_sets
+        ]
     else:
         sets = [list(resolve_metric_names(args.metrics))]
     names = sets[0]
@@ -327,13 +349,12 @@ def main(argv=None):
             vals = compute_fusion_metrics(ft, at, bt, metrics=metric_set)
             torch_vals = torch_vals or vals
             cpu, wall = time_fn(
-                lambda: compute_fusion_metrics(ft, at, bt,
-                                               metrics=metric_set),
+                lambda: compute_fusion_metrics(ft, at, bt, metrics=metric_set),
                 args.runs, args.warmup)
             label = 'segfanet_mm (PyTorch)' if len(sets) == 1 else \
                 f'segfanet_mm (PyTorch), {len(metric_set)} metrics'
-            rows.append((label, 'cpu', str(t), cpu, wall,
-                         time_fn.last_min_cpu))
+            rows.append(
+                (label, 'cpu', str(t), cpu, wall, time_fn.last_min_cpu))
     torch.set_num_threads(default_threads)
 
     if torch.cuda.is_available() and not args.no_cuda:
@@ -394,7 +415,8 @@ def main(argv=None):
     if ref_vals is not None and torch_vals is not None and \
             set(NAMES) & set(torch_vals):
         rel = {
-            k: abs(float(torch_vals[k][0]) - ref_vals[k]) /
+            k:
+            abs(float(torch_vals[k][0]) - ref_vals[k]) /
             max(abs(ref_vals[k]), 1e-12)
             for k in NAMES if k in torch_vals
         }

@@ -17,12 +17,11 @@ import os.path as osp
 from typing import Optional, Sequence
 
 import numpy as np
-
-import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
+import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 from segfanet_mm.apis import load_config
 from segfanet_mm.utils import atomic_imwrite
 from segfanet_mm.visualization import colorize
@@ -52,13 +51,18 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Write IR | visible | label panels after the pipeline')
     parser.add_argument('config', help='config file path')
-    parser.add_argument('--split', choices=['train', 'val', 'test'],
-                        default='train', help='which dataloader to browse')
-    parser.add_argument('--out', help='output folder')
-    parser.add_argument('--num', type=int, default=20,
-                        help='number of samples to write')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--split',
+        choices=['train', 'val', 'test'],
+        default='train',
+        help='which dataloader to browse')
+    parser.add_argument('--out', help='output folder')
+    parser.add_argument(
+        '--num', type=int, default=20, help='number of samples to write')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override settings in the config, key=value (mmseg syntax)')
     return parser.parse_args(argv)
 
@@ -68,9 +72,9 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
     cfg = load_config(args.config, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     dataset = DATASETS.build(cfg[f'{args.split}_dataloader'].dataset)
-    out = args.out or osp.join(
-        'work_dirs', 'browse',
-        osp.splitext(osp.basename(cfg.filename))[0], args.split)
+    out = args.out or osp.join('work_dirs', 'browse',
+                               osp.splitext(osp.basename(cfg.filename))[0],
+                               args.split)
     os.makedirs(out, exist_ok=True)
     palette = dataset.metainfo['palette']
     count = min(args.num, len(dataset))
@@ -81,8 +85,9 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
             if 'gt_sem_seg' in data_sample else None
         panels = make_panels(sample['inputs'].numpy(), label, palette)
         stem = osp.splitext(osp.basename(data_sample.vis_path))[0]
-        atomic_imwrite(osp.join(out, stem + '.png'),
-                       np.ascontiguousarray(panels[..., ::-1]))
+        atomic_imwrite(
+            osp.join(out, stem + '.png'),
+            np.ascontiguousarray(panels[..., ::-1]))
     print(f'wrote {count} panel image(s) to {out}')
     return out
 

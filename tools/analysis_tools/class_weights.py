@@ -28,7 +28,8 @@ from segfanet_mm.datasets.ivf_dataset import list_images, registered_metainfo
 from segfanet_mm.datasets.transforms import ImageReadError, load_label_map
 
 
-def class_pixel_counts(label_dir: str, num_classes: int,
+def class_pixel_counts(label_dir: str,
+                       num_classes: int,
                        ignore_index: int = 255) -> np.ndarray:
     """``(num_classes, 2)`` int64: pixels of each class and images that
     contain it, over every label map of ``label_dir``."""
@@ -41,8 +42,9 @@ def class_pixel_counts(label_dir: str, num_classes: int,
             label = load_label_map(path, num_classes)
         except (ImageReadError, OSError) as err:
             raise SystemExit(f'error: {err}')
-        hist = np.bincount(label[label != ignore_index].ravel(),
-                           minlength=num_classes)[:num_classes]
+        hist = np.bincount(
+            label[label != ignore_index].ravel(),
+            minlength=num_classes)[:num_classes]
         counts[:, 0] += hist
         counts[:, 1] += hist > 0
     return counts
@@ -85,8 +87,7 @@ def main() -> None:
     weights = median_frequency_weights(counts[:, 0], args.power)
     share = 100 * counts[:, 0] / counts[:, 0].sum()
     print('| class | pixels % | images | weight |\n|---|---:|---:|---:|')
-    for name, pct, (_, images), weight in zip(classes, share, counts,
-                                              weights):
+    for name, pct, (_, images), weight in zip(classes, share, counts, weights):
         print(f'| {name} | {pct:.3f} | {images} | {weight:.2f} |')
     print('\nclass_weight=[' + ', '.join(f'{w:.2f}' for w in weights) + ']')
 

@@ -19,10 +19,9 @@ import os.path as osp
 import numpy as np
 
 import segfanet_mm  # noqa: F401  (registers the datasets)
-from segfanet_mm.datasets.ivf_dataset import (list_images,
-                                              registered_metainfo)
-from segfanet_mm.datasets.transforms import (load_infrared,
-                                             load_label_map, load_visible)
+from segfanet_mm.datasets.ivf_dataset import list_images, registered_metainfo
+from segfanet_mm.datasets.transforms import (load_infrared, load_label_map,
+                                             load_visible)
 from segfanet_mm.utils import atomic_imwrite
 from segfanet_mm.visualization import colorize, make_comparison
 
@@ -39,17 +38,27 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--ir', required=True, help='infrared folder')
     parser.add_argument('--vis', required=True, help='visible folder')
-    parser.add_argument('--method', action='append', default=[],
-                        metavar='NAME=DIR', help='fused RGB folder (repeat)')
-    parser.add_argument('--seg', action='append', default=[],
-                        metavar='NAME=DIR', help='class index maps (repeat)')
+    parser.add_argument(
+        '--method',
+        action='append',
+        default=[],
+        metavar='NAME=DIR',
+        help='fused RGB folder (repeat)')
+    parser.add_argument(
+        '--seg',
+        action='append',
+        default=[],
+        metavar='NAME=DIR',
+        help='class index maps (repeat)')
     parser.add_argument('--gt', help='ground-truth label folder')
-    parser.add_argument('--dataset', default='MSRSDataset',
-                        help='registered dataset whose palette colours '
-                        '--seg and --gt')
+    parser.add_argument(
+        '--dataset',
+        default='MSRSDataset',
+        help='registered dataset whose palette colours '
+        '--seg and --gt')
     parser.add_argument('--stems', nargs='+', required=True)
-    parser.add_argument('--height', type=int, default=240,
-                        help='tile height in pixels')
+    parser.add_argument(
+        '--height', type=int, default=240, help='tile height in pixels')
     parser.add_argument('--out', required=True, help='output image file')
     return parser.parse_args(argv)
 
@@ -84,17 +93,20 @@ def main(argv=None) -> None:
                 raise SystemExit(f'error: no image {stem!r} in {folder} '
                                  f'({name})')
         fused = {
-            name: colorize(load_label_map(files[name][stem], len(palette)),
-                           palette) if name in seg_folders else
-            load_visible(files[name][stem])
+            name:
+            colorize(load_label_map(files[name][stem], len(palette)), palette)
+            if name in seg_folders else load_visible(files[name][stem])
             for name in list(folders)[2:]
         }
-        rows.append(make_comparison(
-            load_infrared(files['infrared'][stem]),
-            load_visible(files['visible'][stem]), fused, args.height))
+        rows.append(
+            make_comparison(
+                load_infrared(files['infrared'][stem]),
+                load_visible(files['visible'][stem]), fused, args.height))
     width = max(row.shape[1] for row in rows)
-    rows = [np.pad(row, ((0, 0), (0, width - row.shape[1]), (0, 0)))
-            for row in rows]
+    rows = [
+        np.pad(row, ((0, 0), (0, width - row.shape[1]), (0, 0)))
+        for row in rows
+    ]
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     atomic_imwrite(args.out, np.concatenate(rows, axis=0)[..., ::-1].copy())
     print(f'wrote {osp.abspath(args.out)}')

@@ -32,12 +32,13 @@ import sys
 import numpy as np
 import torch
 
-from segfanet_mm.datasets.ivf_dataset import (
-    DatasetLayoutError, list_images as scan_images)
-from segfanet_mm.datasets.transforms.image_io import (
-    ImageReadError, check_ir_range, load_infrared, load_visible)
-from segfanet_mm.evaluation import (functional,
-                                    write_per_image_csv)
+from segfanet_mm.datasets.ivf_dataset import DatasetLayoutError
+from segfanet_mm.datasets.ivf_dataset import list_images as scan_images
+from segfanet_mm.datasets.transforms.image_io import (ImageReadError,
+                                                      check_ir_range,
+                                                      load_infrared,
+                                                      load_visible)
+from segfanet_mm.evaluation import functional, write_per_image_csv
 
 
 class EvalError(RuntimeError):
@@ -54,50 +55,83 @@ def parse_args(argv=None):
     parser.add_argument('--vis', required=True, help='visible images folder')
     parser.add_argument('--csv', help='write per-image values to this CSV')
     parser.add_argument(
-        '--ir-range', nargs=2, type=float, metavar=('LOW', 'HIGH'),
+        '--ir-range',
+        nargs=2,
+        type=float,
+        metavar=('LOW', 'HIGH'),
         help='map infrared values LOW..HIGH to 0..255 for every image, as '
         'tools/fuse.py --ir-range (give the range the images were fused '
         'with); default: 8-bit as stored, deeper data stretched per image '
         'between its 0.5th and 99.5th percentiles')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
-    parser.add_argument('--threads', type=int, default=1,
-                        help='torch CPU threads per image (default 1: the '
-                        'lowest CPU time; 0 = torch default)')
     parser.add_argument(
-        '--metrics', nargs='+', metavar='NAME',
+        '--threads',
+        type=int,
+        default=1,
+        help='torch CPU threads per image (default 1: the '
+        'lowest CPU time; 0 = torch default)')
+    parser.add_argument(
+        '--metrics',
+        nargs='+',
+        metavar='NAME',
         help="metric names, or 'all' (default: the twelve above): " +
         ', '.join(functional.ALL_METRIC_NAMES))
     conv = parser.add_argument_group(
         'convention switches (defaults = the metric fixture convention)')
-    conv.add_argument('--mi-base', default='e', choices=['e', '2'],
-                      help='MI in nats (e) or bits (2)')
-    conv.add_argument('--scale', type=int, default=255, choices=[255, 1],
-                      help='SD/SF/AG/MSE on 0..255 or as for [0,1] images')
-    conv.add_argument('--ssim-data-range', type=float, default=2.0,
-                      help='SSIM data range L (2 or 255)')
-    conv.add_argument('--psnr-peak', default='max',
-                      help="PSNR peak: 'max' (max of F) or a number (255)")
-    conv.add_argument('--psnr-cap', type=float, default=None,
-                      help='cap PSNR (dB) for identical images (default inf)')
-    conv.add_argument('--pair-reduction', default='sum',
-                      choices=['sum', 'mean'],
-                      help='SSIM and VIF: sum or mean over the two sources')
-    conv.add_argument('--ag-denominator', default='HW',
-                      choices=['HW', '(H-1)(W-1)'])
+    conv.add_argument(
+        '--mi-base',
+        default='e',
+        choices=['e', '2'],
+        help='MI in nats (e) or bits (2)')
+    conv.add_argument(
+        '--scale',
+        type=int,
+        default=255,
+        choices=[255, 1],
+        help='SD/SF/AG/MSE on 0..255 or as for [0,1] images')
+    conv.add_argument(
+        '--ssim-data-range',
+        type=float,
+        default=2.0,
+        help='SSIM data range L (2 or 255)')
+    conv.add_argument(
+        '--psnr-peak',
+        default='max',
+        help="PSNR peak: 'max' (max of F) or a number (255)")
+    conv.add_argument(
+        '--psnr-cap',
+        type=float,
+        default=None,
+        help='cap PSNR (dB) for identical images (default inf)')
+    conv.add_argument(
+        '--pair-reduction',
+        default='sum',
+        choices=['sum', 'mean'],
+        help='SSIM and VIF: sum or mean over the two sources')
+    conv.add_argument(
+        '--ag-denominator', default='HW', choices=['HW', '(H-1)(W-1)'])
     conv.add_argument('--qabf-equal-rule', default='gF', choices=['gF', 'one'])
-    conv.add_argument('--undefined-weight', default='half',
-                      choices=['half', 'nan'],
-                      help='Qc/Qy where the local weight is 0/0: both '
-                      "sources weigh 1/2, or NaN as the MATLAB toolbox")
-    conv.add_argument('--nabf-call-order', default='paper',
-                      choices=['paper', 'tang'],
-                      help="Nabf: the paper's argument order, or Tang's "
-                      "script's (IR passed as the fused image; reproduces "
-                      'tables made with it)')
-    parser.add_argument('--strict', action='store_true',
-                        help='exit with status 1 if any image lacks a partner')
-    parser.add_argument('--no-progress', action='store_true',
-                        help='do not show a progress bar')
+    conv.add_argument(
+        '--undefined-weight',
+        default='half',
+        choices=['half', 'nan'],
+        help='Qc/Qy where the local weight is 0/0: both '
+        'sources weigh 1/2, or NaN as the MATLAB toolbox')
+    conv.add_argument(
+        '--nabf-call-order',
+        default='paper',
+        choices=['paper', 'tang'],
+        help="Nabf: the paper's argument order, or Tang's "
+        "script's (IR passed as the fused image; reproduces "
+        'tables made with it)')
+    parser.add_argument(
+        '--strict',
+        action='store_true',
+        help='exit with status 1 if any image lacks a partner')
+    parser.add_argument(
+        '--no-progress',
+        action='store_true',
+        help='do not show a progress bar')
     return parser.parse_args(argv)
 
 
@@ -117,8 +151,10 @@ def match_triples(fused: dict, ir: dict, vis: dict):
     stems = set(fused) | set(ir) | set(vis)
     complete, missing = [], {}
     for stem in sorted(stems):
-        lacks = [n for n, d in (('fused', fused), ('ir', ir), ('vis', vis))
-                 if stem not in d]
+        lacks = [
+            n for n, d in (('fused', fused), ('ir', ir), ('vis', vis))
+            if stem not in d
+        ]
         if lacks:
             missing[stem] = lacks
         else:
@@ -134,7 +170,10 @@ def read_rgb(path: str) -> np.ndarray:
         raise EvalError(f'cannot read image {err}') from None
 
 
-def read_grey(path: str, functional, device, infrared: bool = False,
+def read_grey(path: str,
+              functional,
+              device,
+              infrared: bool = False,
               ir_range=None) -> torch.Tensor:
     """BT.601 grey (1, H, W) uint8 on ``device``; an infrared source as
     ``load_infrared`` reads it (the grey that was fused), with the fixed
@@ -143,8 +182,8 @@ def read_grey(path: str, functional, device, infrared: bool = False,
         rgb = torch.from_numpy(read_rgb(path)).to(device).permute(2, 0, 1)
         return functional.rgb_to_grey(rgb).to(torch.uint8)
     try:
-        return torch.from_numpy(load_infrared(path, ir_range=ir_range))[
-            None].to(device)
+        return torch.from_numpy(load_infrared(
+            path, ir_range=ir_range))[None].to(device)
     except ImageReadError as err:
         raise EvalError(f'cannot read image {err}') from None
 
@@ -152,8 +191,10 @@ def read_grey(path: str, functional, device, infrared: bool = False,
 def report_missing(missing: dict, stream=sys.stdout, limit: int = 50):
     if not missing:
         return
-    print(f'Missing partners: {len(missing)} stem(s) not found in every '
-          'folder (not evaluated):', file=stream)
+    print(
+        f'Missing partners: {len(missing)} stem(s) not found in every '
+        'folder (not evaluated):',
+        file=stream)
     for i, (stem, lacks) in enumerate(missing.items()):
         if i == limit:
             print(f'  ... and {len(missing) - limit} more', file=stream)
@@ -165,13 +206,17 @@ def progress_iter(items, enabled: bool, description: str):
     if not enabled:
         yield from items
         return
+    from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress,
                                TextColumn, TimeRemainingColumn)
-    from rich.console import Console
     console = Console(stderr=True)
-    with Progress(TextColumn('{task.description}'), BarColumn(),
-                  MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=False) as progress:
+    with Progress(
+            TextColumn('{task.description}'),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False) as progress:
         task = progress.add_task(description, total=len(items))
         for item in items:
             yield item
@@ -213,9 +258,12 @@ def evaluate(args, functional):
         except ValueError:
             raise EvalError("--psnr-peak must be 'max' or a number") from None
     convention = functional.FusionConvention(
-        mi_base=args.mi_base, scale=args.scale,
-        ssim_data_range=args.ssim_data_range, psnr_peak=psnr_peak,
-        psnr_cap=args.psnr_cap, pair_reduction=args.pair_reduction,
+        mi_base=args.mi_base,
+        scale=args.scale,
+        ssim_data_range=args.ssim_data_range,
+        psnr_peak=psnr_peak,
+        psnr_cap=args.psnr_cap,
+        pair_reduction=args.pair_reduction,
         ag_denominator=args.ag_denominator,
         qabf_equal_rule=args.qabf_equal_rule,
         undefined_weight=args.undefined_weight,
@@ -237,16 +285,20 @@ def evaluate(args, functional):
     rows = []
     for stem in progress_iter(stems, show, 'Evaluating'):
         paths = {k: files[k][stem] for k in folders}
-        grey = {k: read_grey(p, functional, device, infrared=k == 'ir',
-                             ir_range=ir_range)
-                for k, p in paths.items()}
+        grey = {
+            k:
+            read_grey(
+                p, functional, device, infrared=k == 'ir', ir_range=ir_range)
+            for k, p in paths.items()
+        }
         shapes = {k: tuple(v.shape[-2:]) for k, v in grey.items()}
         if len(set(shapes.values())) != 1:
             raise EvalError(f'size mismatch for {stem!r}: ' + ', '.join(
                 f'{paths[k]} is {shapes[k][1]}x{shapes[k][0]}'
                 for k in folders))
-        values = functional.compute_fusion_metrics(
-            grey['fused'], grey['ir'], grey['vis'], convention, names)
+        values = functional.compute_fusion_metrics(grey['fused'], grey['ir'],
+                                                   grey['vis'], convention,
+                                                   names)
         row = {'img_name': stem}
         row.update({k: float(v[0]) for k, v in values.items()})
         rows.append(row)
@@ -258,9 +310,12 @@ def print_table(rows, names, convention):
     from rich.table import Table
     title = (f'Fusion metrics, mean over {len(rows)} images — '
              f'{convention.short_name()}')
-    table = Table(title=title, title_justify='left',
-                  caption=convention.describe(), caption_justify='left',
-                  min_width=min(len(title) + 4, 160))
+    table = Table(
+        title=title,
+        title_justify='left',
+        caption=convention.describe(),
+        caption_justify='left',
+        min_width=min(len(title) + 4, 160))
     for col in ('Metric', 'n', 'Mean', 'Std', 'Min', 'Max'):
         table.add_column(col, justify='left' if col == 'Metric' else 'right')
     for k in names:
@@ -302,8 +357,10 @@ def main(argv=None) -> int:
         write_per_image_csv(rows, args.csv, names)
         print(f'per-image values written to {args.csv}')
     if args.strict and missing:
-        print(f'error: {len(missing)} stem(s) without a complete triple '
-              '(--strict)', file=sys.stderr)
+        print(
+            f'error: {len(missing)} stem(s) without a complete triple '
+            '(--strict)',
+            file=sys.stderr)
         return 1
     for note in undefined_notes(rows, names):
         print(note, file=sys.stderr)

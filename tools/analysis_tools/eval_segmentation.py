@@ -30,10 +30,8 @@ import numpy as np
 import torch
 
 import segfanet_mm  # noqa: F401  (registers the datasets)
-from segfanet_mm.datasets.ivf_dataset import (list_images,
-                                              registered_metainfo)
-from segfanet_mm.datasets.transforms import (ImageReadError,
-                                             load_label_map)
+from segfanet_mm.datasets.ivf_dataset import list_images, registered_metainfo
+from segfanet_mm.datasets.transforms import ImageReadError, load_label_map
 from segfanet_mm.utils import atomic_write_bytes
 
 
@@ -53,9 +51,9 @@ def read_labels(path: str, num_classes: int) -> np.ndarray:
         raise SystemExit(f'error: {err}')
 
 
-def group_ious(preds: Dict[str, str], labels: Dict[str, str],
-               stems: Sequence[str], num_classes: int,
-               ignore_index: int) -> np.ndarray:
+def group_ious(preds: Dict[str, str], labels: Dict[str,
+                                                   str], stems: Sequence[str],
+               num_classes: int, ignore_index: int) -> np.ndarray:
     """Per-class IoU (NaN where a class is absent from both) over ``stems``,
     from areas summed over those images as mmseg's ``IoUMetric`` does."""
     from mmseg.evaluation.metrics import IoUMetric
@@ -78,8 +76,10 @@ def group_ious(preds: Dict[str, str], labels: Dict[str, str],
         return (inter / union).numpy()
 
 
-def evaluate(label_dir: str, seed_dirs: Sequence[str],
-             groups: Dict[str, str], num_classes: int,
+def evaluate(label_dir: str,
+             seed_dirs: Sequence[str],
+             groups: Dict[str, str],
+             num_classes: int,
              ignore_index: int = 255) -> Dict[str, np.ndarray]:
     """group -> (seeds, num_classes) IoU array for one method."""
     labels = list_images(label_dir)
@@ -112,8 +112,10 @@ def format_tables(results: Dict[str, Dict[str, np.ndarray]],
                   names: Sequence[str]) -> str:
     """Markdown: one table of mIoU per group, then per-class IoU (all)."""
     groups = list(next(iter(results.values())))
-    lines = ['| method | seeds | ' + ' | '.join(f'mIoU {g}' for g in groups)
-             + ' |', '|---|---:|' + '---:|' * len(groups)]
+    lines = [
+        '| method | seeds | ' + ' | '.join(f'mIoU {g}' for g in groups) + ' |',
+        '|---|---:|' + '---:|' * len(groups)
+    ]
     for method, per_group in results.items():
         cells = []
         for g in groups:
@@ -125,15 +127,18 @@ def format_tables(results: Dict[str, Dict[str, np.ndarray]],
         seeds = len(per_group[groups[0]])
         lines.append(f'| {method} | {seeds} | ' + ' | '.join(cells) + ' |')
     for g in groups:
-        lines += ['', f'Per-class IoU ({g}, mean over seeds):', '',
-                  '| method | ' + ' | '.join(names) + ' |',
-                  '|---|' + '---:|' * len(names)]
+        lines += [
+            '', f'Per-class IoU ({g}, mean over seeds):', '',
+            '| method | ' + ' | '.join(names) + ' |',
+            '|---|' + '---:|' * len(names)
+        ]
         for method, per_group in results.items():
             with warnings.catch_warnings():  # all-NaN column: absent class
                 warnings.simplefilter('ignore', RuntimeWarning)
                 mean = 100 * np.nanmean(per_group[g], axis=0)
-            lines.append(f'| {method} | ' + ' | '.join(
-                '–' if np.isnan(v) else f'{v:.1f}' for v in mean) + ' |')
+            lines.append(f'| {method} | ' +
+                         ' | '.join('–' if np.isnan(v) else f'{v:.1f}'
+                                    for v in mean) + ' |')
     return '\n'.join(lines) + '\n'
 
 
@@ -144,8 +149,9 @@ def format_csv(results: Dict[str, Dict[str, np.ndarray]],
     for method, per_group in results.items():
         for group, ious in per_group.items():
             for seed, (row, m) in enumerate(zip(ious, miou(ious))):
-                rows.append([method, group, seed, f'{100 * m:.4f}'] + [
-                    '' if np.isnan(v) else f'{100 * v:.4f}' for v in row])
+                rows.append(
+                    [method, group, seed, f'{100 * m:.4f}'] +
+                    ['' if np.isnan(v) else f'{100 * v:.4f}' for v in row])
     from io import StringIO
     buffer = StringIO()
     csv.writer(buffer, lineterminator='\n').writerows(rows)
@@ -154,18 +160,26 @@ def format_csv(results: Dict[str, Dict[str, np.ndarray]],
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--label', required=True,
-                        help='folder of ground-truth label maps')
-    parser.add_argument('--method', action='append', required=True,
-                        metavar='NAME=DIR[,DIR...]',
-                        help='predicted label maps, one folder per seed')
+    parser.add_argument(
+        '--label', required=True, help='folder of ground-truth label maps')
+    parser.add_argument(
+        '--method',
+        action='append',
+        required=True,
+        metavar='NAME=DIR[,DIR...]',
+        help='predicted label maps, one folder per seed')
     names = parser.add_mutually_exclusive_group(required=True)
-    names.add_argument('--dataset', help='take class names from this '
-                       'registered dataset (e.g. MSRSDataset)')
+    names.add_argument(
+        '--dataset',
+        help='take class names from this '
+        'registered dataset (e.g. MSRSDataset)')
     names.add_argument('--classes', nargs='+', help='class names')
-    parser.add_argument('--group', action='append', default=[],
-                        metavar='NAME=REGEX',
-                        help='images whose stem matches REGEX (repeat)')
+    parser.add_argument(
+        '--group',
+        action='append',
+        default=[],
+        metavar='NAME=REGEX',
+        help='images whose stem matches REGEX (repeat)')
     parser.add_argument('--ignore-index', type=int, default=255)
     parser.add_argument('--csv', help='write per-seed rows here')
     parser.add_argument('--md', help='write the Markdown tables here')
@@ -199,8 +213,8 @@ def main(argv=None) -> None:
     }
     table = format_tables(results, names)
     print(table, end='')
-    for path, text in ((args.csv, format_csv(results, names)),
-                       (args.md, table)):
+    for path, text in ((args.csv, format_csv(results,
+                                             names)), (args.md, table)):
         if path:
             os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
             atomic_write_bytes(path, text.encode())

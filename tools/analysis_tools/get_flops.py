@@ -9,12 +9,12 @@ segmentation head, fusion head, ...). Works on mmcv-lite.
 """
 import argparse
 
-import segfanet_mm  # noqa: F401
 import torch
 from mmengine.analysis import FlopAnalyzer
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
+import segfanet_mm  # noqa: F401
 from segfanet_mm.apis import load_config
 
 PART_NAMES = {
@@ -44,8 +44,8 @@ def count(config: str, height: int, width: int) -> list:
         params = sum(p.numel() for p in child.parameters())
         if not params and not by_module.get(name, 0):
             continue  # parameter-free losses
-        rows.append((PART_NAMES.get(name, name), params,
-                     by_module.get(name, 0) / 1e9))
+        rows.append(
+            (PART_NAMES.get(name, name), params, by_module.get(name, 0) / 1e9))
     total_params = sum(p.numel() for p in model.parameters())
     rows.append(('total', total_params, analyzer.total() / 1e9))
     return rows
@@ -54,8 +54,8 @@ def count(config: str, height: int, width: int) -> list:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config')
-    parser.add_argument('--shape', type=int, nargs=2, default=[480, 640],
-                        metavar=('H', 'W'))
+    parser.add_argument(
+        '--shape', type=int, nargs=2, default=[480, 640], metavar=('H', 'W'))
     args = parser.parse_args()
     height, width = args.shape
     print(f'{args.config}, input 1 x 4 x {height} x {width}')

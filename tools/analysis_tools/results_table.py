@@ -19,8 +19,7 @@ import statistics
 import sys
 from typing import Dict, List
 
-DEFAULT_METRICS = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf',
-                   'SSIM')
+DEFAULT_METRICS = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM')
 
 
 def read_means(path: str, metrics) -> Dict[str, float]:
@@ -47,8 +46,10 @@ def read_seeds(paths: List[str], metrics) -> Dict[str, object]:
                              'different images')
     means = {m: statistics.fmean(r[m] for r in runs) for m in metrics}
     means['_images'] = runs[0]['_images']
-    means['_std'] = {m: statistics.stdev(r[m] for r in runs)
-                     for m in metrics} if len(runs) > 1 else {}
+    means['_std'] = {
+        m: statistics.stdev(r[m] for r in runs)
+        for m in metrics
+    } if len(runs) > 1 else {}
     return means
 
 
@@ -60,11 +61,17 @@ def wins(method: Dict[str, float], baseline: Dict[str, float],
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--method', action='append', required=True,
-                        metavar='NAME=CSV[,CSV...]')
+    parser.add_argument(
+        '--method',
+        action='append',
+        required=True,
+        metavar='NAME=CSV[,CSV...]')
     parser.add_argument('--metrics', nargs='+', default=DEFAULT_METRICS)
-    parser.add_argument('--baselines', nargs='*', default=[],
-                        help='method names to count wins against')
+    parser.add_argument(
+        '--baselines',
+        nargs='*',
+        default=[],
+        help='method names to count wins against')
     args = parser.parse_args(argv)
     table, paths = {}, {}
     for item in args.method:
@@ -85,12 +92,15 @@ def main(argv=None) -> None:
     print('| method | ' + ' | '.join(args.metrics) + ' |')
     print('|---|' + '---:|' * len(args.metrics))
     for name, means in table.items():
-        cells = [f'**{means[m]:.4g}**' if means[m] == best[m] else
-                 f'{means[m]:.4g}' for m in args.metrics]
+        cells = [
+            f'**{means[m]:.4g}**' if means[m] == best[m] else f'{means[m]:.4g}'
+            for m in args.metrics
+        ]
         print(f'| {name} | ' + ' | '.join(cells) + ' |')
         if means['_std']:
-            print('| ± std over seeds | ' + ' | '.join(
-                f'{means["_std"][m]:.2g}' for m in args.metrics) + ' |')
+            print('| ± std over seeds | ' +
+                  ' | '.join(f'{means["_std"][m]:.2g}'
+                             for m in args.metrics) + ' |')
     print(f'\nMeans over {len(table[first]["_images"])} images; bold: best '
           'per metric (all higher-is-better).')
     for name, means in table.items():
@@ -100,8 +110,8 @@ def main(argv=None) -> None:
             won = wins(means, table[base], args.metrics)
             lost = [m for m in args.metrics if m not in won]
             print(f'- {name} vs {base}: higher on {len(won)}/'
-                  f'{len(args.metrics)} ({", ".join(won) or "none"})'
-                  + (f'; not on {", ".join(lost)}' if lost else ''))
+                  f'{len(args.metrics)} ({", ".join(won) or "none"})' +
+                  (f'; not on {", ".join(lost)}' if lost else ''))
 
 
 if __name__ == '__main__':

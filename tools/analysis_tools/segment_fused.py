@@ -64,9 +64,8 @@ from segfanet_mm.utils import atomic_write_bytes
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-DEFAULT_CONFIG = osp.join(
-    REPO_ROOT, 'configs', 'segmenters',
-    'bisenetv2_fcn_1xb8-800i_msrs-fused-192x192.py')
+DEFAULT_CONFIG = osp.join(REPO_ROOT, 'configs', 'segmenters',
+                          'bisenetv2_fcn_1xb8-800i_msrs-fused-192x192.py')
 DEFAULT_GROUPS = ('day=D$', 'night=N$')
 SPLITS = ('train', 'val')
 NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
@@ -141,8 +140,7 @@ def parse_methods(items: Sequence[str]) -> Dict[str, Method]:
     return methods
 
 
-def parse_groups(items: Optional[Sequence[str]],
-                 no_groups: bool) -> List[str]:
+def parse_groups(items: Optional[Sequence[str]], no_groups: bool) -> List[str]:
     """The ``NAME=REGEX`` groups handed to eval_segmentation.py."""
     if no_groups:
         return []
@@ -225,8 +223,12 @@ def run_logged(cmd: List[str], log_path: str, env: dict) -> int:
         f.write(f'\n===== {time.strftime("%Y-%m-%d %H:%M:%S")} '
                 f'{subprocess.list2cmdline(cmd)}\n')
         f.flush()
-        return subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL, env=env).returncode
+        return subprocess.run(
+            cmd,
+            stdout=f,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env).returncode
 
 
 def read_json(path: str) -> Optional[dict]:
@@ -245,16 +247,18 @@ def write_json(path: str, content: dict) -> None:
 class Protocol:
     """The runs of one invocation: inputs, per-run settings and steps."""
 
-    def __init__(self, args: argparse.Namespace,
-                 methods: Dict[str, Method]):
+    def __init__(self, args: argparse.Namespace, methods: Dict[str, Method]):
         self.args = args
         self.methods = methods
         self.work = osp.abspath(args.work_dir)
         self.config = osp.abspath(resolve_config_path(args.config))
         self.splits = {
-            s: {kind: osp.abspath(getattr(args, f'{s}_{kind}'))
-                if getattr(args, f'{s}_{kind}') else None
-                for kind in ('ir', 'vis', 'label')}
+            s: {
+                kind:
+                osp.abspath(getattr(args, f'{s}_{kind}')) if getattr(
+                    args, f'{s}_{kind}') else None
+                for kind in ('ir', 'vis', 'label')
+            }
             for s in SPLITS
         }
         self.labels: Dict[str, Dict[str, str]] = {}
@@ -271,8 +275,7 @@ class Protocol:
             raise SystemExit(f'error: --work-dir {self.work} contains ","')
         if not osp.isfile(self.config):
             raise SystemExit(f'error: config {self.config} does not exist')
-        needs = {m.rule for m in self.methods.values()
-                 if m.kind == 'source'}
+        needs = {m.rule for m in self.methods.values() if m.kind == 'source'}
         if any(m.fuses for m in self.methods.values()):
             needs |= {'ir', 'vis'}
         problems = []
@@ -292,8 +295,8 @@ class Protocol:
             folders = [(paths[m], f'--{split}-{m}') for m in sorted(needs)]
             for m in self.methods.values():
                 if m.kind == 'folder':
-                    folders.append((m.folders[split],
-                                    f'method {m.name} ({split})'))
+                    folders.append(
+                        (m.folders[split], f'method {m.name} ({split})'))
             for folder, what in folders:
                 if folder is None:
                     raise SystemExit(f'error: {what} is needed by a method')
@@ -308,8 +311,10 @@ class Protocol:
             raise SystemExit('error: inputs are incomplete, nothing was '
                              'run:\n  ' + '\n  '.join(problems))
         paths = [self.work] + [self.splits[s]['label'] for s in SPLITS]
-        paths += [self.image_folder(m, s) for m in self.methods.values()
-                  for s in SPLITS]
+        paths += [
+            self.image_folder(m, s) for m in self.methods.values()
+            for s in SPLITS
+        ]
         for path in paths:
             if UNSAFE_IN_OPTION & set(path):
                 chars = ''.join(sorted(UNSAFE_IN_OPTION))
@@ -329,10 +334,12 @@ class Protocol:
         """Make a rule/model method's images (skipped when done before)."""
         for split in SPLITS:
             out = osp.join(self.work, method.name, 'fused', split)
-            settings = dict(spec=method.spec, config=method.config,
-                            checkpoint=method.checkpoint,
-                            ir=self.splits[split]['ir'],
-                            vis=self.splits[split]['vis'])
+            settings = dict(
+                spec=method.spec,
+                config=method.config,
+                checkpoint=method.checkpoint,
+                ir=self.splits[split]['ir'],
+                vis=self.splits[split]['vis'])
             marker = osp.join(out, 'done.json')
             if read_json(marker) == settings and self.has_all(
                     osp.join(out, 'fused_rgb'), self.labels[split]):
@@ -344,15 +351,18 @@ class Protocol:
             if method.kind == 'rule':
                 cmd += ['--rule', method.rule]
             else:
-                cmd += [method.config, method.checkpoint,
-                        '--device', self.args.fuse_device]
-            cmd += ['--ir', settings['ir'], '--vis', settings['vis'],
-                    '--out', out]
+                cmd += [
+                    method.config, method.checkpoint, '--device',
+                    self.args.fuse_device
+                ]
+            cmd += [
+                '--ir', settings['ir'], '--vis', settings['vis'], '--out', out
+            ]
             log_path = osp.join(self.work, method.name, f'fuse_{split}.log')
             log(f'[{method.name}] fusing {split} images (log: {log_path})')
             code = run_logged(cmd, log_path, self.env)
-            missing = self.missing(osp.join(out, 'fused_rgb'),
-                                   self.labels[split])
+            missing = self.missing(
+                osp.join(out, 'fused_rgb'), self.labels[split])
             if code or missing:
                 why = f'exit status {code}' if code else \
                     f'no fused image for {missing[0]}'
@@ -380,7 +390,8 @@ class Protocol:
             ann_file = osp.join(splits_dir, f'{split}.txt')
             label_suffix = folder_suffix(self.splits[split]['label'], stems)
             loaders = ['train_dataloader'] if split == 'train' else [
-                'val_dataloader', 'test_dataloader']
+                'val_dataloader', 'test_dataloader'
+            ]
             for loader in loaders:
                 key = f'{loader}.dataset'
                 options += [
@@ -393,8 +404,10 @@ class Protocol:
                     f'{key}.seg_map_suffix={label_suffix}',
                 ]
         # no validation while training: tools/test.py evaluates afterwards
-        options += ['data_root=', f'randomness.seed={seed}',
-                    'train_cfg.val_begin=1000000000']
+        options += [
+            'data_root=', f'randomness.seed={seed}',
+            'train_cfg.val_begin=1000000000'
+        ]
         return options + list(self.args.cfg_options or [])
 
     def write_splits(self, method: Method) -> None:
@@ -413,16 +426,19 @@ class Protocol:
         train_dir = osp.join(run_dir, 'train')
         pred_dir = osp.join(run_dir, 'pred')
         options = self.cfg_options(method, seed)
-        settings = dict(method=method.name, spec=method.spec, seed=seed,
-                        inputs=self.splits, labels=self.labels,
-                        config=self.config,
-                        config_sha256=sha256_file(self.config),
-                        cfg_options=options)
+        settings = dict(
+            method=method.name,
+            spec=method.spec,
+            seed=seed,
+            inputs=self.splits,
+            labels=self.labels,
+            config=self.config,
+            config_sha256=sha256_file(self.config),
+            cfg_options=options)
         done = read_json(osp.join(run_dir, 'done.json'))
         if (done and done.get('settings') == settings
-                and osp.isfile(done.get('checkpoint', ''))
-                and self.has_all(osp.join(pred_dir, 'seg'),
-                                 self.labels['val'])):
+                and osp.isfile(done.get('checkpoint', '')) and self.has_all(
+                    osp.join(pred_dir, 'seg'), self.labels['val'])):
             log(f'{tag} done before, kept ({run_dir})')
             return
         if read_json(osp.join(run_dir, 'settings.json')) != settings \
@@ -438,8 +454,11 @@ class Protocol:
         if checkpoint and osp.isfile(checkpoint):
             log(f'{tag} trained before, testing again')
         else:
-            cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'train.py'),
-                   self.config, '--work-dir', train_dir]
+            cmd = [
+                sys.executable,
+                osp.join(REPO_ROOT, 'tools', 'train.py'), self.config,
+                '--work-dir', train_dir
+            ]
             if osp.isfile(osp.join(train_dir, 'last_checkpoint')):
                 cmd.append('--resume')  # killed while training
                 log(f'{tag} resuming training (log: {train_log})')
@@ -447,33 +466,41 @@ class Protocol:
                 log(f'{tag} training (log: {train_log})')
             if run_logged(cmd + ['--cfg-options', *options], train_log,
                           self.env):
-                return self.fail(method.name,
-                                 f'seed {seed}: training failed', train_log)
+                return self.fail(method.name, f'seed {seed}: training failed',
+                                 train_log)
             checkpoint = self.last_checkpoint(train_dir)
             if checkpoint is None:
-                return self.fail(method.name, f'seed {seed}: training wrote '
-                                 'no checkpoint', train_log)
-            write_json(osp.join(run_dir, 'trained.json'),
-                       dict(checkpoint=checkpoint))
+                return self.fail(
+                    method.name, f'seed {seed}: training wrote '
+                    'no checkpoint', train_log)
+            write_json(
+                osp.join(run_dir, 'trained.json'), dict(checkpoint=checkpoint))
         test_log = osp.join(run_dir, 'test.log')
         log(f'{tag} predicting the val split (log: {test_log})')
         if osp.isdir(pred_dir):
             shutil.rmtree(pred_dir)
-        cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'test.py'),
-               self.config, checkpoint, '--work-dir',
-               osp.join(run_dir, 'test'), '--out', pred_dir,
-               '--cfg-options', *options]
+        cmd = [
+            sys.executable,
+            osp.join(REPO_ROOT, 'tools',
+                     'test.py'), self.config, checkpoint, '--work-dir',
+            osp.join(run_dir, 'test'), '--out', pred_dir, '--cfg-options',
+            *options
+        ]
         if run_logged(cmd, test_log, self.env):
             return self.fail(method.name, f'seed {seed}: testing failed',
                              test_log)
         missing = self.missing(osp.join(pred_dir, 'seg'), self.labels['val'])
         if missing:
-            return self.fail(method.name, f'seed {seed}: no prediction for '
-                             f'{missing[0]}', test_log)
-        write_json(osp.join(run_dir, 'done.json'),
-                   dict(settings=settings, checkpoint=checkpoint,
-                        predictions=osp.join(pred_dir, 'seg'),
-                        finished=time.strftime('%Y-%m-%d %H:%M:%S')))
+            return self.fail(
+                method.name, f'seed {seed}: no prediction for '
+                f'{missing[0]}', test_log)
+        write_json(
+            osp.join(run_dir, 'done.json'),
+            dict(
+                settings=settings,
+                checkpoint=checkpoint,
+                predictions=osp.join(pred_dir, 'seg'),
+                finished=time.strftime('%Y-%m-%d %H:%M:%S')))
         log(f'{tag} done')
 
     @staticmethod
@@ -522,10 +549,12 @@ class Protocol:
                 if osp.isfile(osp.join(self.work, name)):
                     os.remove(osp.join(self.work, name))
             return False
-        argv = ['--label', self.splits['val']['label'], *methods,
-                '--dataset', self.args.dataset,
-                '--csv', osp.join(self.work, 'table.csv'),
-                '--md', osp.join(self.work, 'table.md')]
+        argv = [
+            '--label', self.splits['val']['label'], *methods, '--dataset',
+            self.args.dataset, '--csv',
+            osp.join(self.work, 'table.csv'), '--md',
+            osp.join(self.work, 'table.md')
+        ]
         for group in groups:
             argv += ['--group', group]
         log(f'\nval split, segmenter {osp.relpath(self.config)}:\n')
@@ -533,8 +562,8 @@ class Protocol:
             eval_segmentation().main(argv)  # in this process: no re-import
         except SystemExit as err:
             log(str(err.code))
-            self.failures.append(('table', 'eval_segmentation.py failed',
-                                  '(printed above)'))
+            self.failures.append(
+                ('table', 'eval_segmentation.py failed', '(printed above)'))
             return False
         log(f'\nwrote {osp.join(self.work, "table.md")} and '
             f'{osp.join(self.work, "table.csv")}')
@@ -557,38 +586,64 @@ def parse_args(argv=None) -> argparse.Namespace:
         description=__doc__.split('\n\n')[0].replace('\n', ' '),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog='\n'.join(__doc__.splitlines()[1:]))
-    parser.add_argument('--method', action='append', required=True,
-                        metavar='NAME=SPEC',
-                        help='TRAIN_DIR,VAL_DIR | source:vis|ir | '
-                        'rule:mean|max | model:CONFIG:CHECKPOINT (repeat)')
+    parser.add_argument(
+        '--method',
+        action='append',
+        required=True,
+        metavar='NAME=SPEC',
+        help='TRAIN_DIR,VAL_DIR | source:vis|ir | '
+        'rule:mean|max | model:CONFIG:CHECKPOINT (repeat)')
     for split in SPLITS:
         for kind in ('ir', 'vis'):
-            parser.add_argument(f'--{split}-{kind}',
-                                help=f'{split} {kind} images (for source, '
-                                'rule and model methods)')
-        parser.add_argument(f'--{split}-label', required=True,
-                            help=f'{split} label maps (uint8 class indices)')
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
-                        help='one segmenter per method and seed')
-    parser.add_argument('--work-dir', default='work_dirs/segment_fused',
-                        help='runs, logs and the table go here')
-    parser.add_argument('--config', default=DEFAULT_CONFIG,
-                        help='segmenter config (default: BiSeNetV2)')
+            parser.add_argument(
+                f'--{split}-{kind}',
+                help=f'{split} {kind} images (for source, '
+                'rule and model methods)')
+        parser.add_argument(
+            f'--{split}-label',
+            required=True,
+            help=f'{split} label maps (uint8 class indices)')
     parser.add_argument(
-        '--cfg-options', nargs='+', metavar='KEY=VALUE',
+        '--seeds',
+        type=int,
+        nargs='+',
+        default=[0, 1, 2],
+        help='one segmenter per method and seed')
+    parser.add_argument(
+        '--work-dir',
+        default='work_dirs/segment_fused',
+        help='runs, logs and the table go here')
+    parser.add_argument(
+        '--config',
+        default=DEFAULT_CONFIG,
+        help='segmenter config (default: BiSeNetV2)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        metavar='KEY=VALUE',
         help='mmengine DictAction options for the segmenter (training and '
         'testing), e.g. train_cfg.max_iters=8000')
-    parser.add_argument('--jobs', type=int, default=1,
-                        help='runs at a time, in parallel processes')
-    parser.add_argument('--fuse-device', default='cpu',
-                        help='device of tools/fuse.py for model methods')
-    parser.add_argument('--dataset', default='MSRSDataset',
-                        help='registered dataset naming the classes')
-    parser.add_argument('--group', action='append', metavar='NAME=REGEX',
-                        help='image groups of the table, by stem (default: '
-                        "day='D$' night='N$', MSRS)")
-    parser.add_argument('--no-groups', action='store_true',
-                        help='only the overall table')
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='runs at a time, in parallel processes')
+    parser.add_argument(
+        '--fuse-device',
+        default='cpu',
+        help='device of tools/fuse.py for model methods')
+    parser.add_argument(
+        '--dataset',
+        default='MSRSDataset',
+        help='registered dataset naming the classes')
+    parser.add_argument(
+        '--group',
+        action='append',
+        metavar='NAME=REGEX',
+        help='image groups of the table, by stem (default: '
+        "day='D$' night='N$', MSRS)")
+    parser.add_argument(
+        '--no-groups', action='store_true', help='only the overall table')
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error('--jobs must be at least 1')
@@ -597,8 +652,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.cfg_options:
         from mmengine.config import DictAction
         try:
-            DictAction(['--cfg-options'], 'cfg_options')(
-                parser, argparse.Namespace(), args.cfg_options)
+            DictAction(['--cfg-options'], 'cfg_options')(parser,
+                                                         argparse.Namespace(),
+                                                         args.cfg_options)
         except Exception as err:
             parser.error(f'--cfg-options: {err}')
     return args
@@ -614,9 +670,12 @@ def main(argv=None) -> None:
     for method in methods.values():
         protocol.write_splits(method)
     with ThreadPoolExecutor(args.jobs) as pool:
-        fused = dict(zip(methods, pool.map(
-            lambda m: not m.fuses or protocol.guarded(protocol.fuse, m),
-            methods.values())))
+        fused = dict(
+            zip(
+                methods,
+                pool.map(
+                    lambda m: not m.fuses or protocol.guarded(
+                        protocol.fuse, m), methods.values())))
         runs = [(m, seed) for m in methods.values() if fused[m.name]
                 for seed in args.seeds]
         list(pool.map(lambda r: protocol.guarded(protocol.run, *r), runs))

@@ -57,8 +57,8 @@ LABEL_COLOURS = rgb_table({
     (255, 0, 0): 5,  # clutter
     (0, 0, 0): 255,  # eroded boundary (noBoundary labels): ignore
 })
-LABEL_ZIPS = dict(noBoundary='5_Labels_all_noBoundary.zip',
-                  all='5_Labels_all.zip')
+LABEL_ZIPS = dict(
+    noBoundary='5_Labels_all_noBoundary.zip', all='5_Labels_all.zip')
 _MEMBER = re.compile(
     r'^top_potsdam_(\d+_\d+)_(RGBIR|RGB|IRRG|label|label_noBoundary)\.tif$')
 
@@ -94,8 +94,9 @@ def image_archives(zip_dir: str) -> List[Tuple[str, str]]:
     return archives
 
 
-def find_scenes(zip_dir: str, labels: str, exclude: Sequence[str] = ()
-                ) -> Tuple[List[Scene], Dict[str, str]]:
+def find_scenes(
+    zip_dir: str, labels: str, exclude: Sequence[str] = ()
+) -> Tuple[List[Scene], Dict[str, str]]:
     """List the tiles with their image and label members and split; return
     them and ``{tile: reason}`` for tiles that lack a file."""
     archives = image_archives(zip_dir)
@@ -165,15 +166,21 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('zip_dir', help='folder holding the ISPRS zips')
     parser.add_argument('--out', default='data/potsdam', help='output root')
     parser.add_argument(
-        '--labels', choices=sorted(LABEL_ZIPS), default='noBoundary',
+        '--labels',
+        choices=sorted(LABEL_ZIPS),
+        default='noBoundary',
         help='label archive: noBoundary (borders ignored) or all')
     parser.add_argument('--tile-size', type=int, default=512)
     parser.add_argument(
         '--stride', type=int, help='tile grid step (default: tile size)')
-    parser.add_argument('--exclude', nargs='+', default=[], metavar='TILE',
-                        help='tile ids to leave out, e.g. 7_10')
-    parser.add_argument('--nproc', type=int, default=1,
-                        help='tiles converted in parallel')
+    parser.add_argument(
+        '--exclude',
+        nargs='+',
+        default=[],
+        metavar='TILE',
+        help='tile ids to leave out, e.g. 7_10')
+    parser.add_argument(
+        '--nproc', type=int, default=1, help='tiles converted in parallel')
     return parser.parse_args(argv)
 
 
@@ -182,9 +189,12 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     scenes, unusable = find_scenes(args.zip_dir, args.labels, args.exclude)
     sources = '+'.join(kind for _, kind in image_archives(args.zip_dir))
     tiler = SceneTiler(
-        args.out, load_scene, args.tile_size, args.stride,
-        settings=dict(converter='potsdam_fusion', labels=args.labels,
-                      images=sources))
+        args.out,
+        load_scene,
+        args.tile_size,
+        args.stride,
+        settings=dict(
+            converter='potsdam_fusion', labels=args.labels, images=sources))
     return tiler.run(scenes, args.nproc, unusable)
 
 

@@ -10,7 +10,8 @@ from typing import Callable, Dict, Mapping, Sequence, Tuple, Union
 import numpy as np
 
 from segfanet_mm.datasets.transforms import image_io
-from segfanet_mm.datasets.transforms.image_io import (robust_range,
+from segfanet_mm.datasets.transforms.image_io import (ROBUST_PERCENTILES,
+                                                      robust_range,
                                                       stretch_to_uint8)
 
 
@@ -57,7 +58,7 @@ def check_same_size(arrays: Mapping[str, np.ndarray]) -> None:
 
 
 def to_uint8(bands: np.ndarray,
-             percentiles: Sequence[float] = (0.5, 99.5)) -> np.ndarray:
+             percentiles: Sequence[float] = ROBUST_PERCENTILES) -> np.ndarray:
     """Bring image bands to uint8.
 
     uint8 passes through unchanged. Deeper data (e.g. 10-bit GF-1 counts in
@@ -77,7 +78,9 @@ def to_uint8(bands: np.ndarray,
     return stretch_to_uint8(bands, *robust_range(valid, percentiles))
 
 
-def map_label_codes(codes: np.ndarray, table: Mapping[int, int], name: str,
+def map_label_codes(codes: np.ndarray,
+                    table: Mapping[int, int],
+                    name: str,
                     describe: Callable[[int], str] = str) -> np.ndarray:
     """Map every label code through ``table`` to a uint8 class index.
 

@@ -38,9 +38,9 @@ from typing import Callable, List, Mapping, NamedTuple, Optional, Sequence
 
 import numpy as np
 from mmengine.utils import track_parallel_progress, track_progress
+from raster import ConversionError
 
 from segfanet_mm.utils import atomic_imwrite, atomic_write_bytes
-from raster import ConversionError
 
 MODALITIES = ('ann', 'ir', 'vis')  # write order: visible (the index) last
 MANIFEST_DIR = '.manifests'
@@ -108,8 +108,7 @@ def hash_split(name: str, ratios: Mapping[str, float]) -> str:
     return split
 
 
-def _crop(arr: np.ndarray, y: int, x: int, size: int,
-          fill: int) -> np.ndarray:
+def _crop(arr: np.ndarray, y: int, x: int, size: int, fill: int) -> np.ndarray:
     tile = arr[y:y + size, x:x + size]
     pad = (size - tile.shape[0], size - tile.shape[1])
     if any(pad):
@@ -148,8 +147,9 @@ class SceneTiler:
         self.tile_size = tile_size
         self.stride = stride
         # JSON round trip, so tuples compare equal to what a manifest holds.
-        self.settings = json.loads(json.dumps(
-            dict(settings or {}, tile_size=tile_size, stride=stride)))
+        self.settings = json.loads(
+            json.dumps(
+                dict(settings or {}, tile_size=tile_size, stride=stride)))
 
     def run(self,
             scenes: Sequence[Scene],
@@ -170,8 +170,8 @@ class SceneTiler:
                   'interrupted run')
         pending = [s for s in scenes if not self._is_complete(s)]
         total = len(scenes) + len(failed)
-        stats = dict(scenes=total, converted=0, written=0, kept=0,
-                     failed=failed)
+        stats = dict(
+            scenes=total, converted=0, written=0, kept=0, failed=failed)
         if not pending and not failed:
             print(f'{self.out_dir}: all {total} scenes are already '
                   'converted; nothing to do')
@@ -189,8 +189,7 @@ class SceneTiler:
                 failed[scene.name] = result.error
             elif result.note:
                 print(f'{scene.name}: {result.note}')
-        stats['converted'] = len(pending) - sum(bool(r.error)
-                                                for r in results)
+        stats['converted'] = len(pending) - sum(bool(r.error) for r in results)
         stats['written'] = sum(r.written for r in results)
         stats['kept'] = sum(r.kept for r in results)
         print(f'wrote {stats["written"]} tile files, kept '
@@ -230,9 +229,13 @@ class SceneTiler:
         os.makedirs(osp.dirname(manifest), exist_ok=True)
         atomic_write_bytes(
             manifest,
-            json.dumps(dict(settings=self.settings, split=scene.split,
-                            note=loaded.note, files=files),
-                       indent=1).encode('utf-8'))
+            json.dumps(
+                dict(
+                    settings=self.settings,
+                    split=scene.split,
+                    note=loaded.note,
+                    files=files),
+                indent=1).encode('utf-8'))
         return SceneResult(written, len(files) - written, loaded.note)
 
     def _manifest_path(self, scene: Scene) -> str:

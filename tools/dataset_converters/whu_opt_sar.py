@@ -96,8 +96,9 @@ def _tiffs(folder: str) -> Dict[str, str]:
 
 def optical_dir(src: str) -> str:
     """``SRC/image`` or ``SRC/optical``, whichever exists (not both)."""
-    found = [osp.join(src, d) for d in OPTICAL_DIRS
-             if osp.isdir(osp.join(src, d))]
+    found = [
+        osp.join(src, d) for d in OPTICAL_DIRS if osp.isdir(osp.join(src, d))
+    ]
     if len(found) != 1:
         raise ConversionError(
             f'{src}: ' + ('has both image/ and optical/; keep one'
@@ -107,10 +108,13 @@ def optical_dir(src: str) -> str:
     return found[0]
 
 
-def find_scenes(src: str, splits: Optional[Dict[str, str]],
-                ratios: Dict[str, float], bands: Sequence[int],
-                exclude: Sequence[str] = ()
-                ) -> Tuple[List[Scene], Dict[str, str]]:
+def find_scenes(
+    src: str,
+    splits: Optional[Dict[str, str]],
+    ratios: Dict[str, float],
+    bands: Sequence[int],
+    exclude: Sequence[str] = ()
+) -> Tuple[List[Scene], Dict[str, str]]:
     """Pair optical images with labels and give each its split (from
     ``splits``, or by name hash when it is None); return the scenes and
     ``{scene: reason}`` for those that cannot be converted."""
@@ -133,8 +137,8 @@ def find_scenes(src: str, splits: Optional[Dict[str, str]],
         else:
             split = splits[name] if splits is not None else hash_split(
                 name, ratios)
-            scenes.append(Scene(name, split,
-                                (path, labels[name], tuple(bands))))
+            scenes.append(
+                Scene(name, split, (path, labels[name], tuple(bands))))
     return scenes, unusable
 
 
@@ -157,33 +161,48 @@ def load_scene(scene: Scene) -> SceneArrays:
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Convert WHU-OPT-SAR (image/ + lbl/) to NIR/RGB tiles')
-    parser.add_argument('src', help='folder holding image/ (or optical/) '
-                        'and lbl/')
+    parser.add_argument(
+        'src', help='folder holding image/ (or optical/) '
+        'and lbl/')
     parser.add_argument('--out', default='data/whu', help='output root')
     parser.add_argument('--tile-size', type=int, default=512)
     parser.add_argument(
         '--stride', type=int, help='tile grid step (default: tile size)')
     parser.add_argument(
-        '--bands', type=int, nargs=4, default=(2, 1, 0, 3),
-        choices=range(4), metavar=('R', 'G', 'B', 'NIR'),
+        '--bands',
+        type=int,
+        nargs=4,
+        default=(2, 1, 0, 3),
+        choices=range(4),
+        metavar=('R', 'G', 'B', 'NIR'),
         help='0-based band indices of R, G, B and NIR in the optical TIFFs '
         '(default: the release order B, G, R, NIR)')
     parser.add_argument(
-        '--split', choices=('official', 'hash'), default='official',
+        '--split',
+        choices=('official', 'hash'),
+        default='official',
         help='official: the maintainers\' 80 train / 20 test list; hash: '
         'train/val/test by scene name hash and --split-ratio')
     parser.add_argument(
-        '--split-file', default=OFFICIAL_SPLIT_FILE,
+        '--split-file',
+        default=OFFICIAL_SPLIT_FILE,
         help='split list for --split official (default: the shipped copy of '
         'the maintainers\' "The division of the dataset.txt")')
     parser.add_argument(
-        '--split-ratio', type=float, nargs=3, default=(0.7, 0.1, 0.2),
+        '--split-ratio',
+        type=float,
+        nargs=3,
+        default=(0.7, 0.1, 0.2),
         metavar=('TRAIN', 'VAL', 'TEST'),
         help='expected share of scenes per split with --split hash')
-    parser.add_argument('--exclude', nargs='+', default=[], metavar='SCENE',
-                        help='scenes to leave out, e.g. NH49E010015')
-    parser.add_argument('--nproc', type=int, default=1,
-                        help='scenes converted in parallel')
+    parser.add_argument(
+        '--exclude',
+        nargs='+',
+        default=[],
+        metavar='SCENE',
+        help='scenes to leave out, e.g. NH49E010015')
+    parser.add_argument(
+        '--nproc', type=int, default=1, help='scenes converted in parallel')
     return parser.parse_args(argv)
 
 
@@ -191,9 +210,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
     splits = read_split_file(args.split_file) \
         if args.split == 'official' else None
-    scenes, unusable = find_scenes(
-        args.src, splits, dict(zip(SPLITS, args.split_ratio)), args.bands,
-        args.exclude)
+    scenes, unusable = find_scenes(args.src, splits,
+                                   dict(zip(SPLITS, args.split_ratio)),
+                                   args.bands, args.exclude)
     if splits is not None:
         found = {s.name for s in scenes} | set(unusable) | set(args.exclude)
         absent = sorted(set(splits) - found)
@@ -202,7 +221,10 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
                   f'{args.split_file} are not in {args.src} (e.g. '
                   f'{", ".join(absent[:3])}); converting the others')
     tiler = SceneTiler(
-        args.out, load_scene, args.tile_size, args.stride,
+        args.out,
+        load_scene,
+        args.tile_size,
+        args.stride,
         settings=dict(converter='whu_opt_sar', bands=args.bands))
     return tiler.run(scenes, args.nproc, unusable)
 

@@ -5,8 +5,9 @@
 Keeps only ``state_dict`` (no optimizer, message hub or meta: a plain state
 dict, which ``segfanet_mm.apis.init_fusion_model`` and ``tools/fuse.py``
 load, and which torch's ``weights_only`` loader accepts without the
-project's allow-list), writes atomically and prints the size and SHA-256 (mmseg's publish_model appends the hash's first 8 hex
-digits to the name; pass that name as OUT if you want it).
+project's allow-list), writes atomically and prints the size and SHA-256
+(mmseg's publish_model appends the hash's first 8 hex digits to the name;
+pass that name as OUT if you want it).
 """
 import argparse
 import hashlib
@@ -16,6 +17,7 @@ import os.path as osp
 import torch
 
 from segfanet_mm.utils import atomic_write_bytes, safe_torch_load
+
 
 def publishable_state_dict(checkpoint: dict,
                            half: bool = False) -> 'dict[str, torch.Tensor]':
@@ -33,8 +35,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('input', help='training checkpoint (.pth)')
     parser.add_argument('output', help='released weights (.pth)')
-    parser.add_argument('--half', action='store_true',
-                        help='store floating-point weights as float16')
+    parser.add_argument(
+        '--half',
+        action='store_true',
+        help='store floating-point weights as float16')
     args = parser.parse_args(argv)
     if osp.abspath(args.input) == osp.abspath(args.output):
         raise SystemExit('error: OUT must differ from IN')

@@ -34,7 +34,8 @@ train_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
-            vis_path='train/vi', ir_path='train/ir',
+            vis_path='train/vi',
+            ir_path='train/ir',
             seg_map_path='train/Segmentation_labels'),
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -46,7 +47,8 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
-            vis_path='test/vi', ir_path='test/ir',
+            vis_path='test/vi',
+            ir_path='test/ir',
             seg_map_path='test/Segmentation_labels'),
         pipeline=test_pipeline))
 test_dataloader = val_dataloader

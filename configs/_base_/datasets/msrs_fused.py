@@ -14,9 +14,8 @@ data_root = 'data/msrs_seg'
 metainfo = dict(
     classes=('unlabelled', 'car', 'person', 'bike', 'curve', 'car_stop',
              'guardrail', 'color_cone', 'bump'),
-    palette=[[0, 0, 0], [64, 0, 128], [64, 64, 0], [0, 128, 192],
-             [0, 0, 192], [128, 128, 0], [64, 64, 128], [192, 128, 128],
-             [192, 64, 0]])
+    palette=[[0, 0, 0], [64, 0, 128], [64, 64, 0], [0, 128, 192], [0, 0, 192],
+             [128, 128, 0], [64, 64, 128], [192, 128, 128], [192, 64, 0]])
 crop_size = (192, 192)
 train_pipeline = [
     dict(type='LoadImageFromFile'),  # color_type='color': always 3 channels

@@ -38,7 +38,8 @@ train_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
-            vis_path='train/vis', ir_path='train/ir',
+            vis_path='train/vis',
+            ir_path='train/ir',
             seg_map_path='train/label'),
         pipeline=train_pipeline))
 val_dataloader = dict(

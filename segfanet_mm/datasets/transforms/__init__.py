@@ -9,6 +9,5 @@ __all__ = [
     'IVFRandomCrop', 'VisiblePhotoMetricDistortion', 'PackIVFInputs',
     'ImageReadError', 'NonFinitePixelWarning', 'image_stem', 'load_infrared',
     'load_visible', 'read_image_bytes', 'robust_range', 'to_infrared',
-    'to_visible', 'LoadIRVisPair',
-    'LoadIVFAnnotations', 'load_label_map'
+    'to_visible', 'LoadIRVisPair', 'LoadIVFAnnotations', 'load_label_map'
 ]

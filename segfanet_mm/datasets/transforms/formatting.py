@@ -3,8 +3,8 @@ from mmseg.datasets.transforms import PackSegInputs
 from mmseg.registry import TRANSFORMS
 
 IVF_META_KEYS = ('img_path', 'vis_path', 'ir_path', 'seg_map_path',
-                 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor',
-                 'flip', 'flip_direction', 'reduce_zero_label')
+                 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor', 'flip',
+                 'flip_direction', 'reduce_zero_label')
 
 
 @TRANSFORMS.register_module()

@@ -65,8 +65,8 @@ class NonFinitePixelWarning(UserWarning):
 # --------------------------------------------------------------- decoding
 def _exif_orientation(content: bytes) -> int:
     """EXIF orientation (1..8) of a JPEG/PNG/WebP file's bytes; 1 if none."""
-    if not (content[:3] == b'\xff\xd8\xff' or b'eXIf' in content
-            or (content[:4] == b'RIFF' and b'EXIF' in content)):
+    if not (content[:3] == b'\xff\xd8\xff' or b'eXIf' in content or
+            (content[:4] == b'RIFF' and b'EXIF' in content)):
         return 1
     try:
         from PIL import Image
@@ -92,8 +92,8 @@ def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
     return np.ascontiguousarray(ops.get(orientation, ops[1])(img))
 
 
-def read_tiff(source: Union[str, bytes], name: str
-              ) -> Tuple[np.ndarray, int, Optional[np.ndarray]]:
+def read_tiff(source: Union[str, bytes],
+              name: str) -> Tuple[np.ndarray, int, Optional[np.ndarray]]:
     """The first image of a TIFF (a path or the file's bytes), band-last,
     with its orientation tag and its palette (``None`` unless palette
     colour). Band-sequential (planar) storage is moved to band-last, decided
@@ -120,8 +120,7 @@ def _decode_tiff(content: bytes, name: str) -> np.ndarray:
     img, orientation, colormap = read_tiff(content, name)
     if colormap is not None and img.ndim == 2:  # palette: expand
         rgb = colormap.T[img.astype(np.intp)]
-        img = (rgb // 257).astype(np.uint8) if (
-            rgb % 257 == 0).all() else rgb
+        img = (rgb // 257).astype(np.uint8) if (rgb % 257 == 0).all() else rgb
     return apply_orientation(img, orientation)
 
 
@@ -158,9 +157,10 @@ def read_image_bytes(path: str,
 
 
 # ---------------------------------------------------------- intensities
-def robust_range(values: np.ndarray,
-                 percentiles: Sequence[float] = ROBUST_PERCENTILES
-                 ) -> Tuple[float, float]:
+def robust_range(
+        values: np.ndarray,
+        percentiles: Sequence[float] = ROBUST_PERCENTILES
+) -> Tuple[float, float]:
     """``(low, high)`` of a stretch: the given percentiles of ``values``
     (finite numbers); their minimum and maximum when the percentiles
     coincide (a scene that is flat but for a few pixels)."""
@@ -187,16 +187,16 @@ def check_ir_range(ir_range) -> Optional[Tuple[float, float]]:
     try:
         low, high = (float(v) for v in ir_range)
     except (TypeError, ValueError):
-        raise ValueError(f'ir_range must be (low, high), got {ir_range!r}'
-                         ) from None
+        raise ValueError(
+            f'ir_range must be (low, high), got {ir_range!r}') from None
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         raise ValueError(f'ir_range must be two finite numbers with low < '
                          f'high, got ({low:g}, {high:g})')
     return low, high
 
 
-def _finite(img: np.ndarray, name: str
-            ) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+def _finite(img: np.ndarray,
+            name: str) -> Tuple[np.ndarray, Optional[np.ndarray]]:
     """``(img, finite values)``: non-finite values of a float image set to
     its lowest finite value (with a warning naming ``name`` and the count),
     and the finite values alone (None when all are finite, i.e. ``img``);
@@ -217,7 +217,8 @@ def _finite(img: np.ndarray, name: str
         f'{name}: {int(bad.sum())} of {bad.size} pixel(s) are NaN or '
         f'infinite; excluded from the intensity range and set to the '
         f'lowest finite value {float(fill):.6g}',
-        NonFinitePixelWarning, stacklevel=3)
+        NonFinitePixelWarning,
+        stacklevel=3)
     return np.where(finite, img, fill), values
 
 
@@ -251,8 +252,10 @@ def _luma(img: np.ndarray) -> np.ndarray:
     (:func:`~segfanet_mm.utils.colour.rgb_to_grey`); uint8 input gives uint8,
     anything else unrounded float32."""
     is_uint8 = img.dtype == np.uint8
-    y = rgb_to_grey(torch.from_numpy(img.astype(np.float32)), channel_dim=-1,
-                    rounding='float32' if is_uint8 else 'none')[..., 0]
+    y = rgb_to_grey(
+        torch.from_numpy(img.astype(np.float32)),
+        channel_dim=-1,
+        rounding='float32' if is_uint8 else 'none')[..., 0]
     return y.numpy().astype(np.uint8) if is_uint8 else y.numpy()
 
 
@@ -283,8 +286,9 @@ def to_visible(img: np.ndarray, name: str = 'visible image') -> np.ndarray:
     if img.dtype != np.uint8:
         img, _ = _finite(img, name)
         divisor = _visible_divisor(img, name)
-        img = np.clip(np.rint(img.astype(np.float32) * (255.0 / divisor)),
-                      0, 255).astype(np.uint8)
+        img = np.clip(
+            np.rint(img.astype(np.float32) * (255.0 / divisor)), 0,
+            255).astype(np.uint8)
     if img.ndim == 2:
         img = np.repeat(img[..., None], 3, axis=2)
     return np.ascontiguousarray(img)
@@ -308,15 +312,15 @@ def to_infrared(img: np.ndarray,
     if img.dtype == np.uint8 and ir_range is None:
         return np.ascontiguousarray(img)
     img, finite_values = _finite(img, name)
-    low, high = ir_range or robust_range(
-        img if finite_values is None else finite_values)
+    low, high = ir_range or robust_range(img if finite_values is
+                                         None else finite_values)
     return stretch_to_uint8(img, low, high)
 
 
-def load_infrared(path: str,
-                  backend_args: Optional[dict] = None,
-                  ir_range: Optional[Tuple[float, float]] = None
-                  ) -> np.ndarray:
+def load_infrared(
+        path: str,
+        backend_args: Optional[dict] = None,
+        ir_range: Optional[Tuple[float, float]] = None) -> np.ndarray:
     """Read an infrared image as H x W uint8 (see module docstring)."""
     return to_infrared(read_image_bytes(path, backend_args), path, ir_range)
 

@@ -123,8 +123,7 @@ class LoadIVFAnnotations(BaseTransform):
         return f'{self.__class__.__name__}(backend_args={self.backend_args})'
 
 
-def load_label_map(path: str,
-                   num_classes: Optional[int] = None) -> np.ndarray:
+def load_label_map(path: str, num_classes: Optional[int] = None) -> np.ndarray:
     """One label file as an H x W uint8 class-index map, read and checked
     exactly as :class:`LoadIVFAnnotations` reads training labels (1 channel,
     values below ``num_classes`` or 255); raises :class:`ImageReadError`

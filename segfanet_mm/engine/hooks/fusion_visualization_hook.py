@@ -26,7 +26,9 @@ class FusionVisualizationHook(Hook):
 
     priority = 'LOW'
 
-    def __init__(self, interval: int = 4, max_per_batch: int = 1,
+    def __init__(self,
+                 interval: int = 4,
+                 max_per_batch: int = 1,
                  height: int = 0) -> None:
         self.interval = interval
         self.max_per_batch = max_per_batch
@@ -55,13 +57,16 @@ class FusionVisualizationHook(Hook):
             runner.visualizer.add_image(
                 f'{mode}_{image_stem(sample.img_path)}', panel, step=step)
 
-    def after_val_iter(self, runner, batch_idx: int,
+    def after_val_iter(self,
+                       runner,
+                       batch_idx: int,
                        data_batch: Optional[dict] = None,
                        outputs: Optional[Sequence] = None) -> None:
-        self._draw(runner, data_batch, outputs, batch_idx, 'val',
-                   runner.iter)
+        self._draw(runner, data_batch, outputs, batch_idx, 'val', runner.iter)
 
-    def after_test_iter(self, runner, batch_idx: int,
+    def after_test_iter(self,
+                        runner,
+                        batch_idx: int,
                         data_batch: Optional[dict] = None,
                         outputs: Optional[Sequence] = None) -> None:
         self._draw(runner, data_batch, outputs, batch_idx, 'test', 0)

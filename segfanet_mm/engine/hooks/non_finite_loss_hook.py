@@ -48,7 +48,7 @@ class NonFiniteLossHook(Hook):
             raise ValueError(
                 "NonFiniteLossHook(action='skip') needs an optimizer wrapper "
                 'that skips non-finite steps, got '
-                f"{type(wrapper).__name__}: set optim_wrapper.type="
+                f'{type(wrapper).__name__}: set optim_wrapper.type='
                 "'SkipNonFiniteOptimWrapper'.")
 
     def after_train_iter(self,

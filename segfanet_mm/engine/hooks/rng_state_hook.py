@@ -34,15 +34,17 @@ class RNGStateHook(Hook):
         state = dict(cpu=torch.get_rng_state())
         if torch.cuda.is_available():
             state['cuda'] = torch.cuda.get_rng_state_all()
-        hub['runtime_info'] = dict(hub.get('runtime_info', {}),
-                                   **{RNG_KEY: state})
+        hub['runtime_info'] = dict(
+            hub.get('runtime_info', {}), **{RNG_KEY: state})
         checkpoint['message_hub'] = hub
 
     def before_train(self, runner) -> None:
         if runner.rank == 0 and runner.iter > 0:
             self._pending = runner.message_hub.get_info(RNG_KEY)
 
-    def before_train_iter(self, runner, batch_idx: int,
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
                           data_batch=None) -> None:
         if self._pending is None:
             return

@@ -4,16 +4,15 @@ import os.path as osp
 from typing import Optional, Sequence
 
 import cv2
-import numpy as np
 import torch
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
-from ...utils.uint8_image import to_uint8_image
 from ...datasets.transforms.image_io import image_stem
 from ...utils.atomic_io import atomic_imwrite
 from ...utils.output_guard import (check_output_file, check_output_folder,
                                    resolved)
+from ...utils.uint8_image import to_uint8_image
 
 
 @HOOKS.register_module()
@@ -33,7 +32,8 @@ class SaveFusionResultsHook(Hook):
 
     priority = 'LOW'
 
-    def __init__(self, out_dir: str,
+    def __init__(self,
+                 out_dir: str,
                  fields: Sequence[str] = ('fused', 'fused_rgb', 'seg')):
         self.out_dir = out_dir
         self.fields = tuple(fields)
@@ -52,7 +52,9 @@ class SaveFusionResultsHook(Hook):
                 torch.uint8).cpu().numpy()
         return targets
 
-    def after_test_iter(self, runner, batch_idx: int,
+    def after_test_iter(self,
+                        runner,
+                        batch_idx: int,
                         data_batch: Optional[dict] = None,
                         outputs: Optional[Sequence] = None) -> None:
         sources = [

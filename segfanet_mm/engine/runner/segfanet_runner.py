@@ -80,8 +80,10 @@ class SegFANetRunner(Runner):
             kwargs = {} if timeout is None else dict(
                 timeout=datetime.timedelta(seconds=timeout))
             torch_dist.init_process_group(
-                backend='gloo', rank=int(os.environ['RANK']),
-                world_size=int(os.environ['WORLD_SIZE']), **kwargs)
+                backend='gloo',
+                rank=int(os.environ['RANK']),
+                world_size=int(os.environ['WORLD_SIZE']),
+                **kwargs)
         super().setup_env(env_cfg)  # skips init_dist once a group exists
 
     def wrap_model(self, model_wrapper_cfg: Optional[Dict],
@@ -121,10 +123,13 @@ class SegFANetRunner(Runner):
                         backend_args: Optional[dict] = None) -> None:
         # mmengine's signature, spelled out: PreflightCheckHook checks the
         # checkpoint hook's keys against it.
-        options = dict(file_client_args=file_client_args,
-                       save_optimizer=save_optimizer,
-                       save_param_scheduler=save_param_scheduler, meta=meta,
-                       by_epoch=by_epoch, backend_args=backend_args)
+        options = dict(
+            file_client_args=file_client_args,
+            save_optimizer=save_optimizer,
+            save_param_scheduler=save_param_scheduler,
+            meta=meta,
+            by_epoch=by_epoch,
+            backend_args=backend_args)
         if '://' in out_dir:  # remote storage: mmengine's own write
             return super().save_checkpoint(out_dir, filename, **options)
         tmp_name = f'.{filename}.{os.getpid()}.tmp'

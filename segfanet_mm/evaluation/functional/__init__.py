@@ -28,14 +28,14 @@ from .vif import fusion_vif, vif
 
 __all__ = [
     'METRIC_NAMES', 'EXTRA_METRIC_NAMES', 'ALL_METRIC_NAMES',
-    'FusionConvention', 'compute_fusion_metrics',
-    'rgb_to_grey', 'quantize_unit', 'histogram', 'joint_histogram',
-    'entropy', 'mutual_information', 'fusion_entropy_mi',
-    'fusion_joint_histograms', 'spatial_frequency', 'average_gradient',
-    'covariance', 'standard_deviation', 'pearson', 'correlation_coefficient',
-    'scd', 'second_moment_metrics', 'mse', 'psnr', 'ssim', 'fusion_ssim',
-    'vif', 'fusion_vif', 'qabf', 'cross_entropy', 'edge_intensity',
-    'vifb_rmse', 'vifb_psnr', 'nmi', 'qncie', 'qsf', 'q0', 'qw', 'qc', 'qy', 'qcb', 'qcv',
+    'FusionConvention', 'compute_fusion_metrics', 'rgb_to_grey',
+    'quantize_unit', 'histogram', 'joint_histogram', 'entropy',
+    'mutual_information', 'fusion_entropy_mi', 'fusion_joint_histograms',
+    'spatial_frequency', 'average_gradient', 'covariance',
+    'standard_deviation', 'pearson', 'correlation_coefficient', 'scd',
+    'second_moment_metrics', 'mse', 'psnr', 'ssim', 'fusion_ssim', 'vif',
+    'fusion_vif', 'qabf', 'cross_entropy', 'edge_intensity', 'vifb_rmse',
+    'vifb_psnr', 'nmi', 'qncie', 'qsf', 'q0', 'qw', 'qc', 'qy', 'qcb', 'qcv',
     'nabf', 'qg', 'mef_ssim', 'ms_ssim_per_source', 'qp', 'phase_congruency',
     'fmi'
 ]

@@ -7,7 +7,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 
-def separable_filter(x: Tensor, kernel: Tensor, stride: int = 1,
+def separable_filter(x: Tensor,
+                     kernel: Tensor,
+                     stride: int = 1,
                      channels_last: bool = False) -> Tensor:
     r"""Filter every channel with ``kernel ⊗ kernel``, 'valid' part only.
 
@@ -30,8 +32,8 @@ def separable_filter(x: Tensor, kernel: Tensor, stride: int = 1,
         (B, C, (H-n)//stride + 1, (W-n)//stride + 1) tensor.
     """
     c = x.shape[1]
-    w_row, w_col = _depthwise_weights(tuple(kernel.tolist()), c, x.dtype,
-                                      str(x.device), channels_last)
+    w_row, w_col = _depthwise_weights(
+        tuple(kernel.tolist()), c, x.dtype, str(x.device), channels_last)
     if channels_last:
         x = x.contiguous(memory_format=torch.channels_last)
     x = F.conv2d(x, w_row, stride=(1, stride), groups=c)
@@ -44,8 +46,9 @@ def _depthwise_weights(kernel: tuple, c: int, dtype: torch.dtype, device: str,
                        channels_last: bool):
     """Row and column weights (C, 1, 1, n) and (C, 1, n, 1), cached."""
     n = len(kernel)
-    k = torch.tensor(kernel, dtype=torch.float64).to(device=device,
-                                                     dtype=dtype)
+    k = torch.tensor(
+        kernel, dtype=torch.float64).to(
+            device=device, dtype=dtype)
     w_row = k.view(1, 1, 1, n).expand(c, 1, 1, n).contiguous()
     w_col = k.view(1, 1, n, 1).expand(c, 1, n, 1).contiguous()
     if channels_last:
@@ -54,8 +57,7 @@ def _depthwise_weights(kernel: tuple, c: int, dtype: torch.dtype, device: str,
     return w_row, w_col
 
 
-def band_matrix(kernel: Tensor, n_in: int,
-                transposed: bool = False) -> Tensor:
+def band_matrix(kernel: Tensor, n_in: int, transposed: bool = False) -> Tensor:
     r"""Banded (Toeplitz) matrix that applies a 1-D 'valid' filter.
 
     .. math::
@@ -70,8 +72,9 @@ def band_matrix(kernel: Tensor, n_in: int,
         (n_in, n_in - n + 1) tensor (or its transpose), cached per kernel,
         size and device: do not modify it.
     """
-    return _band_matrix(tuple(kernel.tolist()), n_in, transposed,
-                        kernel.dtype, str(kernel.device))
+    return _band_matrix(
+        tuple(kernel.tolist()), n_in, transposed, kernel.dtype,
+        str(kernel.device))
 
 
 @functools.lru_cache(maxsize=64)
@@ -117,8 +120,7 @@ def band_filter(x: Tensor, kernel: Tensor) -> Tensor:
     rows = torch.matmul(x, t_w)  # one GEMM: (B*C*H, W) @ (W, Wo)
     # (Ho, H) @ (H, Wo) per channel; bmm with the expanded left operand
     # avoids the copy matmul's broadcasting would make of ``rows``.
-    out = torch.bmm(t_h.expand(b * c, -1, -1),
-                    rows.view(b * c, h, -1))
+    out = torch.bmm(t_h.expand(b * c, -1, -1), rows.view(b * c, h, -1))
     return out.view(b, c, out.shape[-2], out.shape[-1])
 
 
@@ -131,7 +133,9 @@ def band_filter(x: Tensor, kernel: Tensor) -> Tensor:
 CPU_BLOCK_BYTES = 2**20
 
 
-def row_blocks(n_rows: int, bytes_per_row: int, device: torch.device,
+def row_blocks(n_rows: int,
+               bytes_per_row: int,
+               device: torch.device,
                multiple: int = 1) -> list:
     """Split ``range(n_rows)`` into ``(start, stop)`` blocks.
 
@@ -181,13 +185,15 @@ def _running_max(x: Tensor, size: int, dim: int) -> Tensor:
     n = x.shape[dim]
     out, width = x, 1
     while width * 2 <= size:
-        out = torch.maximum(out.narrow(dim, 0, out.shape[dim] - width),
-                            out.narrow(dim, width, out.shape[dim] - width))
+        out = torch.maximum(
+            out.narrow(dim, 0, out.shape[dim] - width),
+            out.narrow(dim, width, out.shape[dim] - width))
         width *= 2
     rest = size - width
     if rest:
-        out = torch.maximum(out.narrow(dim, 0, out.shape[dim] - rest),
-                            out.narrow(dim, rest, out.shape[dim] - rest))
+        out = torch.maximum(
+            out.narrow(dim, 0, out.shape[dim] - rest),
+            out.narrow(dim, rest, out.shape[dim] - rest))
     return out.narrow(dim, 0, n - size + 1)
 
 

@@ -24,12 +24,14 @@ def as_image_batch(x, name: str = 'image', to_float: bool = True) -> Tensor:
         raise ValueError(f'{name} must have shape (H, W), (B, H, W) or '
                          f'(B, 1, H, W); got {tuple(x.shape)}')
     if x.dtype != torch.float32 and not (x.dtype == torch.uint8
-                                          and not to_float):
+                                         and not to_float):
         x = x.to(torch.float32)
     return x
 
 
-def as_triple(fused, ir, vis,
+def as_triple(fused,
+              ir,
+              vis,
               to_float: bool = True) -> Tuple[Tensor, Tensor, Tensor]:
     """Convert fused, IR and visible grey images to matching (B,1,H,W)."""
     f = as_image_batch(fused, 'fused', to_float)
@@ -47,7 +49,9 @@ def as_triple(fused, ir, vis,
 
 def nan_like_batch(x: Tensor) -> Tensor:
     """A float64 (B,) tensor of NaN for the batch of ``x``."""
-    return torch.full((x.shape[0], ), float('nan'), dtype=torch.float64,
+    return torch.full((x.shape[0], ),
+                      float('nan'),
+                      dtype=torch.float64,
                       device=x.device)
 
 

@@ -65,10 +65,9 @@ def histogram(x: Tensor) -> Tensor:
     """
     lv = grey_levels(as_image_batch(x, to_float=False))
     n_img = lv.shape[0]
-    offset = torch.arange(n_img, device=lv.device,
-                          dtype=torch.int32)[:, None] * LEVELS
-    counts = torch.bincount((lv + offset).flatten(),
-                            minlength=n_img * LEVELS)
+    offset = torch.arange(
+        n_img, device=lv.device, dtype=torch.int32)[:, None] * LEVELS
+    counts = torch.bincount((lv + offset).flatten(), minlength=n_img * LEVELS)
     return counts.view(n_img, LEVELS)
 
 
@@ -125,8 +124,8 @@ def joint_histogram(x: Tensor, y: Tensor) -> Tensor:
         raise ValueError(f'shape mismatch: {tuple(x.shape)} vs '
                          f'{tuple(y.shape)}')
     n_img = lx.shape[0]
-    offset = torch.arange(n_img, device=lx.device,
-                          dtype=torch.int32)[:, None] * LEVELS**2
+    offset = torch.arange(
+        n_img, device=lx.device, dtype=torch.int32)[:, None] * LEVELS**2
     idx = lx * LEVELS + ly + offset
     counts = torch.bincount(idx.flatten(), minlength=n_img * LEVELS**2)
     return counts.view(n_img, LEVELS, LEVELS)
@@ -186,13 +185,16 @@ def fusion_joint_histograms(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     torch.mul(la, LEVELS, out=ab)
     ab.add_(lb).add_(2 * block)
     if n_img > 1:
-        idx += torch.arange(n_img, device=lf.device,
-                            dtype=torch.int32).view(-1, 1, 1) * (3 * block)
+        idx += torch.arange(
+            n_img, device=lf.device, dtype=torch.int32).view(-1, 1,
+                                                             1) * (3 * block)
     counts = torch.bincount(idx.flatten(), minlength=n_img * 3 * block)
     return counts.view(n_img, 3, LEVELS, LEVELS)
 
 
-def fusion_entropy_mi(fused: Tensor, ir: Tensor, vis: Tensor,
+def fusion_entropy_mi(fused: Tensor,
+                      ir: Tensor,
+                      vis: Tensor,
                       en_base: Base = 2,
                       mi_base: Base = 'e') -> Tuple[Tensor, Tensor, Tensor]:
     r"""EN of F and MI(F,A), MI(F,B) from joint histograms.

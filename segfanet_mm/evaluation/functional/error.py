@@ -39,7 +39,8 @@ def mse(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     return 0.5 * (mse_pair(a, f) + mse_pair(b, f))
 
 
-def psnr_from_mse(mse_value: Tensor, peak: Tensor,
+def psnr_from_mse(mse_value: Tensor,
+                  peak: Tensor,
                   cap: Optional[float] = None) -> Tensor:
     r"""PSNR in dB from an MSE and a peak value.
 
@@ -58,7 +59,9 @@ def psnr_from_mse(mse_value: Tensor, peak: Tensor,
     return out
 
 
-def psnr(fused: Tensor, ir: Tensor, vis: Tensor,
+def psnr(fused: Tensor,
+         ir: Tensor,
+         vis: Tensor,
          peak: Union[str, float] = 'max',
          cap: Optional[float] = None) -> Tensor:
     r"""PSNR of the fused image against both sources (MSE as in :func:`mse`).
@@ -92,7 +95,9 @@ def peak_value(fused: Tensor, peak: Union[str, float]) -> Tensor:
                                  f'got {peak!r}') from None
         else:
             return fused.flatten(1).amax(1).to(torch.float64)
-    return torch.full((fused.shape[0], ), float(peak), dtype=torch.float64,
+    return torch.full((fused.shape[0], ),
+                      float(peak),
+                      dtype=torch.float64,
                       device=fused.device)
 
 
@@ -112,8 +117,8 @@ def vifb_rmse(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     """
     f, a, b = as_triple(fused, ir, vis)
     n = f[0].numel()
-    return 0.5 * (torch.sqrt(mse_pair(a, f) * n) + torch.sqrt(
-        mse_pair(b, f) * n)) / n
+    return 0.5 * (torch.sqrt(mse_pair(a, f) * n) +
+                  torch.sqrt(mse_pair(b, f) * n)) / n
 
 
 def vifb_psnr(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
@@ -128,5 +133,5 @@ def vifb_psnr(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     Returns:
         float64 tensor (B,).
     """
-    return psnr_from_mse(vifb_rmse(fused, ir, vis),
-                         torch.tensor(255.0, dtype=torch.float64))
+    return psnr_from_mse(
+        vifb_rmse(fused, ir, vis), torch.tensor(255.0, dtype=torch.float64))

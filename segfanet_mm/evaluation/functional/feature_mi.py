@@ -86,11 +86,12 @@ def _window_stats(win: Tensor) -> _Windows:
     idx = torch.arange(1, _BINS + 1, dtype=p64.dtype, device=p.device)
     m = torch.matmul(torch.stack([idx, idx * idx]), p64)  # (N, 2, L)
     centred = p - p.mean(1, keepdim=True)
-    return _Windows(
-        p, _cumsum_bins(p64).to(p.dtype),
-        _cumsum_bins(p64.flip(1)).to(p.dtype), -(p * _log2(p)).sum(1),
-        torch.sqrt(m[:, 1] - m[:, 0] * m[:, 0]).to(p.dtype), centred,
-        (centred * centred).sum(1), flat[:, 0])
+    return _Windows(p,
+                    _cumsum_bins(p64).to(p.dtype),
+                    _cumsum_bins(p64.flip(1)).to(p.dtype),
+                    -(p * _log2(p)).sum(1),
+                    torch.sqrt(m[:, 1] - m[:, 0] * m[:, 0]).to(p.dtype),
+                    centred, (centred * centred).sum(1), flat[:, 0])
 
 
 def _log2(p: Tensor) -> Tensor:
@@ -150,8 +151,8 @@ def _pair_fmi(src: _Windows, fus: _Windows) -> Tensor:
     # Σ_ij C(Q_i, P_j) = ∫ #{i: Q_i > t}·#{j: C's count for P} dt: per
     # segment in cell (i, j), (9 - i)·(9 - j) for c >= 0 and (9 - i)·(j + 1)
     # for c < 0, i.e. 10·Σ(9 - i) minus the former
-    after = torch.arange(_BINS, 0, -1, dtype=p.dtype,
-                         device=p.device)[:, None]  # 9 - bin
+    after = torch.arange(
+        _BINS, 0, -1, dtype=p.dtype, device=p.device)[:, None]  # 9 - bin
     weighted_q, weighted_r = seg_q * after, seg_r * q_after
     sum_after = weighted_q.sum(1) + weighted_r.sum(1)
     bound_pos = ((weighted_q * (_BINS - r_idx)).sum(1) +
@@ -163,16 +164,16 @@ def _pair_fmi(src: _Windows, fus: _Windows) -> Tensor:
     k1 = 1 - kappa
     # cells with bound mass: −π log2|π| replaces the independent term
     q_all = q.expand(n, -1, -1)
-    q_cell = torch.cat([q_all, torch.cat([q_all, zero], 1).gather(1, q_idx)],
-                       1)
+    q_cell = torch.cat(
+        [q_all, torch.cat([q_all, zero], 1).gather(1, q_idx)], 1)
     r_cell = torch.cat([torch.cat([r, zero], 1).gather(1, r_idx), r], 1)
     base = k1[:, None] * q_cell * r_cell
     joint = base + kappa[:, None] * seg
     correction = (base * _log2(base) - joint * _log2(joint)).sum(1)
     h_p, h_q = src.entropy, fus.entropy
     sum_p, sum_q = p.sum(1), q.sum(1)
-    h_indep = -k1 * _log2(k1) * sum_p * sum_q + k1 * (sum_q * h_p +
-                                                       sum_p * h_q)
+    h_indep = -k1 * _log2(k1) * sum_p * sum_q + k1 * (
+        sum_q * h_p + sum_p * h_q)
     mi = h_p + h_q - (h_indep + correction)
     return torch.where(mi == 0, 0.0, 2 * mi / (h_p + h_q))
 
@@ -183,8 +184,7 @@ def _features(x: Tensor, feature: str) -> Tensor:
     if feature == 'dct':
         return dct2(x)
     ca, ch, cv, cd = dwt2_dmey(x)
-    mosaic = torch.cat([torch.cat([ca, ch], -1), torch.cat([cv, cd], -1)],
-                       -2)
+    mosaic = torch.cat([torch.cat([ca, ch], -1), torch.cat([cv, cd], -1)], -2)
     lo = mosaic.amin((-2, -1), keepdim=True)
     hi = mosaic.amax((-2, -1), keepdim=True)
     flat = hi == lo
@@ -192,7 +192,9 @@ def _features(x: Tensor, feature: str) -> Tensor:
     return torch.where(flat, 1.0, (mosaic - lo) / span)
 
 
-def fmi(fused: Tensor, ir: Tensor, vis: Tensor,
+def fmi(fused: Tensor,
+        ir: Tensor,
+        vis: Tensor,
         feature: str = 'none') -> Tensor:
     r"""FMI (Haghighat's fast-FMI, 3x3 windows) of F with both sources.
 
@@ -230,8 +232,7 @@ def fmi(fused: Tensor, ir: Tensor, vis: Tensor,
             src = _Windows(*(t[1:] for t in stats))
             # a flat window's distribution is uniform: c = 0, κ = 0 and the
             # MI is exactly 0 (the toolbox: ~1e-16 of rounding)
-            pair = torch.where(src.flat | fus.flat, 0.0,
-                               _pair_fmi(src, fus))
+            pair = torch.where(src.flat | fus.flat, 0.0, _pair_fmi(src, fus))
             same = (w[1:] - w[:1]).abs().amax(1) == 0
             total += torch.where(same, 1.0, pair).sum(dtype=torch.float64)
         count = (feats.shape[-2] - WINDOW + 1) * (feats.shape[-1] - WINDOW + 1)

@@ -30,9 +30,9 @@ from .entropy import entropy_mi_from_joint, fusion_joint_histograms, log_base
 from .error import mse_pair, peak_value, psnr_from_mse
 from .extra_metrics import EXTRA_METRIC_NAMES, EXTRA_METRICS, SHARED_METRICS
 from .gradient import AG_DENOMINATORS, average_gradient, spatial_frequency
+from .petrovic import NABF_CALL_ORDERS
 from .qabf import EQUAL_RULES, qabf
 from .ssim import fusion_ssim_per_source, reduce_sources
-from .petrovic import NABF_CALL_ORDERS
 from .structural import UNDEFINED_RULES
 from .vif import fusion_vif_per_source
 
@@ -46,39 +46,60 @@ ALL_METRIC_NAMES = METRIC_NAMES + EXTRA_METRIC_NAMES
 # (+inf only for PSNR and PSNR_VIFB of F equal to both sources). Tools
 # print these as notes; docs/metrics.md lists them with the values.
 NAN_CASES: Dict[str, str] = {
-    'SF': 'image narrower than 2 px',
-    'AG': 'image narrower than 2 px',
-    'VIF': 'image smaller than about 41x41 px',
-    'SSIM': 'image smaller than 7x7 px',
-    'Qabf': 'neither source has an edge: both all-zero (with the zero '
-            'padding a constant non-zero image has edges at its border)',
-    'PSNR': 'all-zero fused image with peak=max (no signal level); '
-            '+inf when F equals both sources',
-    'NMI': 'a constant non-zero image (no grey-level range to stretch: '
-           '0/0), or a source and F both without entropy (0/0)',
-    'Qncie': 'a constant non-zero image (no grey-level range to '
-             'stretch: 0/0)',
-    'Qp': 'F constant (its phase-congruency moments are 0/0), or no '
-          'source feature (phase congruency > 0.1 nowhere, e.g. both '
-          'sources constant: 0/0)',
-    'Qsf': 'both sources constant (reference SF is 0: 0/0)',
-    'Q0': 'image smaller than 11x11 px',
-    'Qw': 'image smaller than 11x11 px',
-    'Qc': "image smaller than 11x11 px; with undefined_weight='nan' also "
-          'any window where cov(A,F) + cov(B,F) = 0',
-    'Qy': "image smaller than 11x11 px; with undefined_weight='nan' also "
-          'any window where both sources are flat',
-    'Qcb': 'any image constant (its CSF-filtered image is 0: 0/0 in the '
-           'contrast ratio), or a pixel where both sources have no '
-           'contrast (0/0 weights)',
-    'Qcv': 'a constant non-zero image (no grey-level range to stretch: '
-           '0/0), or neither source has an edge (all-zero sources: 0/0)',
-    'FMI_pixel': 'image smaller than 3x3 px',
-    'FMI_dct': 'image smaller than 3x3 px',
-    'FMI_w': 'image smaller than 3x3 px',
-    'MEF_SSIM': 'image side under 44 px (three scales of an 11x11 window)',
-    'MS_SSIM': 'image side under 176 px (five scales of an 11x11 window), '
-               'or a negative mean contrast-structure term at some scale',
+    'SF':
+    'image narrower than 2 px',
+    'AG':
+    'image narrower than 2 px',
+    'VIF':
+    'image smaller than about 41x41 px',
+    'SSIM':
+    'image smaller than 7x7 px',
+    'Qabf':
+    'neither source has an edge: both all-zero (with the zero '
+    'padding a constant non-zero image has edges at its border)',
+    'PSNR':
+    'all-zero fused image with peak=max (no signal level); '
+    '+inf when F equals both sources',
+    'NMI':
+    'a constant non-zero image (no grey-level range to stretch: '
+    '0/0), or a source and F both without entropy (0/0)',
+    'Qncie':
+    'a constant non-zero image (no grey-level range to '
+    'stretch: 0/0)',
+    'Qp':
+    'F constant (its phase-congruency moments are 0/0), or no '
+    'source feature (phase congruency > 0.1 nowhere, e.g. both '
+    'sources constant: 0/0)',
+    'Qsf':
+    'both sources constant (reference SF is 0: 0/0)',
+    'Q0':
+    'image smaller than 11x11 px',
+    'Qw':
+    'image smaller than 11x11 px',
+    'Qc':
+    "image smaller than 11x11 px; with undefined_weight='nan' also "
+    'any window where cov(A,F) + cov(B,F) = 0',
+    'Qy':
+    "image smaller than 11x11 px; with undefined_weight='nan' also "
+    'any window where both sources are flat',
+    'Qcb':
+    'any image constant (its CSF-filtered image is 0: 0/0 in the '
+    'contrast ratio), or a pixel where both sources have no '
+    'contrast (0/0 weights)',
+    'Qcv':
+    'a constant non-zero image (no grey-level range to stretch: '
+    '0/0), or neither source has an edge (all-zero sources: 0/0)',
+    'FMI_pixel':
+    'image smaller than 3x3 px',
+    'FMI_dct':
+    'image smaller than 3x3 px',
+    'FMI_w':
+    'image smaller than 3x3 px',
+    'MEF_SSIM':
+    'image side under 44 px (three scales of an 11x11 window)',
+    'MS_SSIM':
+    'image side under 176 px (five scales of an 11x11 window), '
+    'or a negative mean contrast-structure term at some scale',
 }
 
 
@@ -101,8 +122,8 @@ class FusionConvention:
         psnr_cap: ``None`` (default; identical images give +inf) or a
             finite cap in dB.
         pair_reduction: ``'sum'`` (default) or ``'mean'`` of the two
-            per-source values of SSIM, VIF and MS_SSIM (MI and SCD are always sums,
-            CC always a mean, by definition).
+            per-source values of SSIM, VIF and MS_SSIM (MI and SCD are
+            always sums, CC always a mean, by definition).
         ag_denominator: ``'HW'`` (default) or ``'(H-1)(W-1)'`` (MATLAB).
         qabf_equal_rule: ``'gF'`` (default) or ``'one'``.
         undefined_weight: Qc and Qy where their local weight is 0/0:
@@ -154,7 +175,8 @@ class FusionConvention:
                              f'{self.nabf_call_order!r}')
 
     @classmethod
-    def build(cls, cfg: Union[None, 'FusionConvention', Mapping] = None,
+    def build(cls,
+              cfg: Union[None, 'FusionConvention', Mapping] = None,
               **overrides) -> 'FusionConvention':
         """A convention from ``None`` (defaults), an instance or a dict,
         with keyword overrides."""
@@ -180,9 +202,10 @@ class FusionConvention:
         if self.is_default():
             return 'fixture convention'
         default = FusionConvention()
-        diffs = [f'{k}={v!r}' if isinstance(v, str) else f'{k}={v:g}'
-                 for k, v in asdict(self).items()
-                 if v != getattr(default, k)]
+        diffs = [
+            f'{k}={v!r}' if isinstance(v, str) else f'{k}={v:g}'
+            for k, v in asdict(self).items() if v != getattr(default, k)
+        ]
         return f"custom convention ({', '.join(diffs)})"
 
     def describe(self) -> str:
@@ -309,8 +332,8 @@ def compute_fusion_metrics(
 
     Returns:
         ``{name: float64 tensor (B,)}`` (in the order of ``metrics``, or
-        :data:`METRIC_NAMES`), on the inputs' device. Images too small for a metric give NaN (VIF
-        needs about 41 px per side, SSIM 7).
+        :data:`METRIC_NAMES`), on the inputs' device. Images too small for
+        a metric give NaN (VIF needs about 41 px per side, SSIM 7).
     """
     conv = FusionConvention.build(convention)
     names = resolve_metric_names(metrics)
@@ -348,8 +371,8 @@ def compute_fusion_metrics(
         if 'AG' in wanted:
             out['AG'] = average_gradient(f, conv.ag_denominator) * lin
         if 'VIF' in wanted:
-            out['VIF'] = reduce_sources(fusion_vif_per_source(f, a, b),
-                                        conv.pair_reduction)
+            out['VIF'] = reduce_sources(
+                fusion_vif_per_source(f, a, b), conv.pair_reduction)
         if 'Qabf' in wanted:
             out['Qabf'] = qabf(f, a, b, conv.qabf_equal_rule)
         if 'SSIM' in wanted:
@@ -367,5 +390,6 @@ def compute_fusion_metrics(
 
 __all__ = [
     'METRIC_NAMES', 'ALL_METRIC_NAMES', 'NAN_CASES', 'FusionConvention',
-    'compute_fusion_metrics', 'resolve_metric_names', 'full_fp32_precision', 'cpu_threads'
+    'compute_fusion_metrics', 'resolve_metric_names', 'full_fp32_precision',
+    'cpu_threads'
 ]

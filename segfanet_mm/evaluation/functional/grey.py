@@ -4,6 +4,7 @@ other colour rules in :mod:`segfanet_mm.utils.colour`)."""
 import torch
 from torch import Tensor
 
+
 def quantize_unit(y: Tensor, mode: str = 'round') -> Tensor:
     r"""Map a [0, 1] image to 8-bit grey levels, like saving it as uint8.
 

@@ -39,8 +39,8 @@ def _gauss_same(x: Tensor, sigma: float) -> Tensor:
     r"""31x31 Gaussian ``e^{-(u²+v²)/2σ²}/(2πσ²)`` (not normalised to sum
     1, as the toolbox), 'same' size, zero padding."""
     t = torch.arange(-15, 16, dtype=torch.float64, device=x.device)
-    k = torch.exp(-t * t / (2 * sigma * sigma)) / (math.sqrt(2 * math.pi) *
-                                                   sigma)
+    k = torch.exp(-t * t / (2 * sigma * sigma)) / (
+        math.sqrt(2 * math.pi) * sigma)
     return shifted_filter(F.pad(x, (15, 15, 15, 15)), k)
 
 
@@ -101,7 +101,8 @@ def qcv(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     h, w = f.shape[-2:]
     src = torch.cat([a, b], 1)
     sobel = torch.tensor([[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]],
-                         dtype=torch.float64, device=f.device)
+                         dtype=torch.float64,
+                         device=f.device)
     kern = torch.stack([sobel, sobel.T])[:, None]  # correlation kernels
     g = F.conv2d(src.flatten(0, 1)[:, None], kern, padding=1)
     g = g.square().sum(1).sqrt().view(src.shape)

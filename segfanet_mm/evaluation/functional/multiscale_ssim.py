@@ -58,8 +58,9 @@ def _mef_ssim_scale(x: Tensor, f: Tensor, c: float) -> Tensor:
     n = WINDOW * WINDOW
     x1, x2 = x[:, :1], x[:, 1:]
     # box sums: S_k and the centred products B_kl = Σ(x_k−μ_k)(x_l−μ_l)
-    box = shifted_filter(torch.cat([x, x1 * x1, x2 * x2, x1 * x2], 1),
-                         torch.ones(WINDOW, dtype=torch.float64))
+    box = shifted_filter(
+        torch.cat([x, x1 * x1, x2 * x2, x1 * x2], 1),
+        torch.ones(WINDOW, dtype=torch.float64))
     s1, s2, s11, s22, s12 = box.split(1, 1)
     b11 = (s11 - s1 * s1 / n).clamp_min(0)
     b22 = (s22 - s2 * s2 / n).clamp_min(0)
@@ -79,13 +80,15 @@ def _mef_ssim_scale(x: Tensor, f: Tensor, c: float) -> Tensor:
     beta2 = w2 / (w1 + w2) / ed2
     norm2 = beta1 * beta1 * b11 + beta2 * beta2 * b22 + \
         2 * beta1 * beta2 * b12
-    scale = torch.where(norm2 > 0, torch.maximum(ed1, ed2) /
-                        norm2.clamp_min(1e-300).sqrt(), 1.0)
+    scale = torch.where(
+        norm2 > 0,
+        torch.maximum(ed1, ed2) / norm2.clamp_min(1e-300).sqrt(), 1.0)
     beta1, beta2 = beta1 * scale, beta2 * scale
     # Gaussian-window (co)variances of the sources and F
     g = _gaussian(WINDOW, 1.5, str(x.device))
-    m = shifted_filter(torch.cat([x, f, x1 * x1, x2 * x2, x1 * x2, f * f,
-                                  x1 * f, x2 * f], 1), g)
+    m = shifted_filter(
+        torch.cat([x, f, x1 * x1, x2 * x2, x1 * x2, f * f, x1 * f, x2 * f], 1),
+        g)
     m1, m2, mf, q11, q22, q12, qff, q1f, q2f = m.split(1, 1)
     v11, v22, v12 = q11 - m1 * m1, q22 - m2 * m2, q12 - m1 * m2
     vff = qff - mf * mf

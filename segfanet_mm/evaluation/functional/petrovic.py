@@ -30,7 +30,9 @@ def _line_agreement(alpha_x: Tensor, alpha_f: Tensor) -> Tensor:
     return ((alpha_x - alpha_f).abs() - math.pi / 2).abs() * (2 / math.pi)
 
 
-def nabf(fused: Tensor, ir: Tensor, vis: Tensor,
+def nabf(fused: Tensor,
+         ir: Tensor,
+         vis: Tensor,
          call_order: str = 'paper') -> Tensor:
     r"""Nabf: Kumar's modified fusion-artifact measure (Shreyamsha Kumar,
     SIVP 2013; Tang's ``analysis_nabf``).
@@ -74,8 +76,8 @@ def nabf(fused: Tensor, ir: Tensor, vis: Tensor,
     s2 = torch.addcmul(sx * sx, sy, sy)  # (8 g)², exact for 8-bit images
     # orientation α = atan(sy/sx), π/2 where sx = 0 (also where g = 0:
     # the toolbox's 0 for atan(gv/gh) in its transposed frame, same lines)
-    alpha = torch.nan_to_num_(sy / sx, nan=math.inf, posinf=math.inf,
-                              neginf=math.inf).atan_()
+    alpha = torch.nan_to_num_(
+        sy / sx, nan=math.inf, posinf=math.inf, neginf=math.inf).atan_()
     s2_x, s2_f = s2[:, :2], s2[:, 2:]
     ratio = torch.minimum(s2_x, s2_f) / torch.maximum(s2_x, s2_f)
     g_ratio = torch.nan_to_num_(ratio, nan=0.0).sqrt_()
@@ -123,8 +125,8 @@ def qg(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     g_f1 = torch.where(g_f == 0, 1e-5, g_f)
     num = 0.0
     den = 0.0
-    for g_x, g_fx, alpha_x in ((g_a, g_f, alpha[:, :1]),
-                               (g_b, g_f1, alpha[:, 1:2])):
+    for g_x, g_fx, alpha_x in ((g_a, g_f, alpha[:, :1]), (g_b, g_f1,
+                                                          alpha[:, 1:2])):
         g_x1 = torch.where(g_x == 0, 1e-5, g_x)
         ratio = torch.where(g_x > g_fx, g_fx / g_x1, g_x1 / g_f1)
         q = torch.sigmoid(10.0 * (ratio - 0.5)) * torch.sigmoid(

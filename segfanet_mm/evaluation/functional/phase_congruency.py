@@ -202,14 +202,15 @@ def phase_congruency(x: Tensor) -> PhaseCongruency:
         mean_e = (sum_e / x_energy)[:, None]
         mean_o = (sum_o / x_energy)[:, None]
         # Σ_s e·ē + o·ō − |e·ō − o·ē|, with (ē, ō) the mean direction
-        energy = (sum_e * mean_e[:, 0] + sum_o * mean_o[:, 0] -
-                  (e * mean_o - od * mean_e).abs().sum(1))
+        energy = (
+            sum_e * mean_e[:, 0] + sum_o * mean_o[:, 0] -
+            (e * mean_o - od * mean_e).abs().sum(1))
         # noise: Rayleigh-distributed energy with power from the median
         # squared amplitude at the finest scale
         mean_e2n = -_median(amp[:, 0].flatten(1)**2) / math.log(0.5)
         noise_power = mean_e2n / em_n[o]
-        tau = torch.sqrt((2 * noise_power * sum_an2[o] +
-                          4 * noise_power * sum_aiaj[o]) / 2)
+        tau = torch.sqrt(
+            (2 * noise_power * sum_an2[o] + 4 * noise_power * sum_aiaj[o]) / 2)
         threshold = (tau * tau_scale / 1.7)[:, None, None]
         energy = torch.clamp_min(energy - threshold, 0.0)
         width = sum_an / (max_an + EPS) / N_SCALES
@@ -255,8 +256,8 @@ def _masked_correlation(src: Tensor, masks: Tensor, feat_f: Tensor) -> Tensor:
         (N,) sum of the score over the pixels.
     """
     k = _gaussian(11, 1.5, str(src.device)).to(src.dtype)
-    maps = torch.cat([src, feat_f, src * src, feat_f * feat_f,
-                      src * feat_f], 1)
+    maps = torch.cat([src, feat_f, src * src, feat_f * feat_f, src * feat_f],
+                     1)
     # NHWC: oneDNN's depthwise convolution of 11 maps is faster on CPU
     m = separable_filter(F.pad(maps, (5, 5, 5, 5)), k, channels_last=True)
     mu, mu_f = m[:, :3], m[:, 3:4]
@@ -298,19 +299,21 @@ def qp(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     # a constant image has no congruency (PC 0, the toolbox's 0/ε) and
     # undefined moments (0/0); its float FFT leaves rounding-level responses
     flat = (x.amax((-2, -1)) == x.amin((-2, -1)))[:, None, None]
-    maps = PhaseCongruency(torch.where(flat, 0.0, maps.pc),
-                           *(torch.where(flat, math.nan, m)
-                             for m in maps[1:]))
+    maps = PhaseCongruency(
+        torch.where(flat, 0.0, maps.pc),
+        *(torch.where(flat, math.nan, m) for m in maps[1:]))
     result = torch.ones(n, dtype=torch.float64, device=f.device)
     pc = maps.pc.view(n, 3, *f.shape[-2:])
     first = pc[:, :1] > pc[:, 1:2]
-    masks = torch.cat([pc[:, :2], torch.where(first, pc[:, :1], pc[:, 1:2])],
-                      1) > FEATURE_THRESHOLD
+    masks = torch.cat(
+        [pc[:, :2], torch.where(first, pc[:, :1], pc[:, 1:2])],
+        1) > FEATURE_THRESHOLD
     area = masks[:, 2].sum((1, 2)).to(torch.float64)
     for feat in maps:
         feat = feat.view(n, 3, *f.shape[-2:])
-        src = torch.cat([feat[:, :2],
-                         torch.where(first, feat[:, :1], feat[:, 1:2])], 1)
+        src = torch.cat(
+            [feat[:, :2],
+             torch.where(first, feat[:, :1], feat[:, 1:2])], 1)
         src = torch.where(masks, src, 0.0)
         result = result * _masked_correlation(src, masks, feat[:, 2:]) / area
     return result

@@ -26,7 +26,9 @@ from ._utils import as_triple, sum64
 EQUAL_RULES = ('gF', 'one')
 
 
-def qabf(fused: Tensor, ir: Tensor, vis: Tensor,
+def qabf(fused: Tensor,
+         ir: Tensor,
+         vis: Tensor,
          equal_rule: str = 'gF') -> Tensor:
     r"""Qabf edge-information transfer from both sources to F.
 
@@ -61,8 +63,8 @@ def qabf(fused: Tensor, ir: Tensor, vis: Tensor,
         # G = min/max of the strengths (1 where equal and > 0); the 'gF'
         # rule replaces that 1 by g_F. Where both are 0 the value does not
         # matter (weight g_X = 0) but must be finite: hence the +1e-30.
-        ratio = torch.minimum(g_x, g_f).div_(
-            torch.maximum(g_x, g_f).add_(1e-30))
+        ratio = torch.minimum(g_x,
+                              g_f).div_(torch.maximum(g_x, g_f).add_(1e-30))
         if equal_rule == 'gF':  # 0/1 as float: a bool factor costs a copy
             equal = torch.eq(g_x, g_f, out=torch.empty_like(ratio))
             ratio.addcmul_(equal, g_f - 1.0)
@@ -70,8 +72,8 @@ def qabf(fused: Tensor, ir: Tensor, vis: Tensor,
         q = ratio.mul_(-K_G).add_(K_G * D_G).sigmoid_()
         # A = 1 - |da| 2/pi, Q_a / Ta = sigmoid(-ka (A - Da))
         #                            = sigmoid(-ka (1 - Da) + ka (2/pi) |da|)
-        ang = a_x.sub(a_f).abs_().mul_(K_A * 2.0 / math.pi).add_(
-            -K_A * (1.0 - D_A))
+        ang = a_x.sub(a_f).abs_().mul_(K_A * 2.0 / math.pi).add_(-K_A *
+                                                                 (1.0 - D_A))
         q.mul_(ang.sigmoid_())
         num += sum64(q.mul_(g_x), (1, 2, 3))
         den += sum64(g_x, (1, 2, 3))
@@ -103,6 +105,6 @@ def _sobel_block(xp: Tensor):
     g = torch.addcmul(sx * sx, sy, sy).sqrt_()
     # sy/sx is +-inf or NaN exactly where sx == 0; mapping those to +inf
     # gives atan = pi/2 there, as the rule says (cheaper than a mask).
-    q = torch.nan_to_num_(sy.div_(sx), nan=math.inf, posinf=math.inf,
-                          neginf=math.inf)
+    q = torch.nan_to_num_(
+        sy.div_(sx), nan=math.inf, posinf=math.inf, neginf=math.inf)
     return g, q.atan_()

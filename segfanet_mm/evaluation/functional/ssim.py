@@ -100,8 +100,10 @@ def _ssim_sums(x: Tensor, refs: Tensor, data_range: float,
     for y0, y1 in row_blocks(ho, n_img * n_maps * w * 8, refs.device):
         xs = x[:, :, y0:y1 + win_size - 1]
         rs = refs[:, :, y0:y1 + win_size - 1]
-        maps = torch.empty((n_img, n_maps) + tuple(xs.shape[-2:]),
-                           dtype=x.dtype, device=x.device)
+        maps = torch.empty(
+            (n_img, n_maps) + tuple(xs.shape[-2:]),
+            dtype=x.dtype,
+            device=x.device)
         maps[:, :1] = xs
         maps[:, 1:1 + r] = rs
         torch.mul(xs, xs, out=maps[:, 1 + r:2 + r])
@@ -133,7 +135,9 @@ def _ssim_sums(x: Tensor, refs: Tensor, data_range: float,
     return total / (ho * wo)
 
 
-def ssim(x: Tensor, y: Tensor, data_range: float = 2.0,
+def ssim(x: Tensor,
+         y: Tensor,
+         data_range: float = 2.0,
          win_size: int = 7) -> Tensor:
     r"""Mean SSIM of two image batches with a uniform window.
 
@@ -165,7 +169,9 @@ def ssim(x: Tensor, y: Tensor, data_range: float = 2.0,
     return _ssim_sums(x, y, float(data_range), win_size)[:, 0]
 
 
-def fusion_ssim_per_source(fused: Tensor, ir: Tensor, vis: Tensor,
+def fusion_ssim_per_source(fused: Tensor,
+                           ir: Tensor,
+                           vis: Tensor,
                            data_range: float = 2.0,
                            win_size: int = 7) -> Tensor:
     """``[SSIM(F, A), SSIM(F, B)]`` as float64 (B, 2).
@@ -179,8 +185,11 @@ def fusion_ssim_per_source(fused: Tensor, ir: Tensor, vis: Tensor,
     return _ssim_sums(f, torch.cat([a, b], 1), float(data_range), win_size)
 
 
-def fusion_ssim(fused: Tensor, ir: Tensor, vis: Tensor,
-                data_range: float = 2.0, reduction: str = 'sum',
+def fusion_ssim(fused: Tensor,
+                ir: Tensor,
+                vis: Tensor,
+                data_range: float = 2.0,
+                reduction: str = 'sum',
                 win_size: int = 7) -> Tensor:
     r"""SSIM of the fused image against both sources, summed (or averaged).
 

@@ -44,8 +44,7 @@ def _gaussian(size: int, sigma: float, device: str) -> Tensor:
     ``fspecial('gaussian', size, sigma)``. Built and normalised in float64:
     a float32 kernel sums to 1 only within ~1e-8, which shifts
     ``E[x²] - E[x]²`` by ~1e-8·E[x]² (~4e-4 on bright 8-bit windows)."""
-    k = kornia.filters.get_gaussian_kernel1d(size, sigma,
-                                             dtype=torch.float64)
+    k = kornia.filters.get_gaussian_kernel1d(size, sigma, dtype=torch.float64)
     return k.reshape(-1).to(device=device)
 
 
@@ -91,8 +90,9 @@ def ssim_map(stats, c1: float, c2: float) -> Tensor:
              {(\mu_x^2 + \mu_y^2 + C_1)(\sigma_x^2 + \sigma_y^2 + C_2)}
     """
     mu_x, mu_y, var_x, var_y, cov = stats
-    return ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / (
-        (mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2))
+    return ((2 * mu_x * mu_y + c1) *
+            (2 * cov + c2)) / ((mu_x * mu_x + mu_y * mu_y + c1) *
+                               (var_x + var_y + c2))
 
 
 def _check_rule(undefined: str) -> None:
@@ -132,8 +132,8 @@ def piella(fused: Tensor, ir: Tensor, vis: Tensor) -> Tuple[Tensor, Tensor]:
     lam = var_a / (var_a + var_b)
     local = lam * q[:, :1] + (1 - lam) * q[:, 1:]
     cw = torch.maximum(var_a, var_b)
-    return (local.mean((1, 2, 3)),
-            (cw * local).sum((1, 2, 3)) / cw.sum((1, 2, 3)))
+    return (local.mean((1, 2, 3)), (cw * local).sum((1, 2, 3)) / cw.sum(
+        (1, 2, 3)))
 
 
 def q0(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
@@ -166,7 +166,9 @@ def qw(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     return piella(fused, ir, vis)[1]
 
 
-def qc(fused: Tensor, ir: Tensor, vis: Tensor,
+def qc(fused: Tensor,
+       ir: Tensor,
+       vis: Tensor,
        undefined: str = 'half') -> Tensor:
     r"""Cvejic's metric Qc (Cvejic et al. 2006; Liu's ``metricCvejic(.., 2)``).
 
@@ -193,7 +195,9 @@ def qc(fused: Tensor, ir: Tensor, vis: Tensor,
     return _cvejic(*_ssim_to_sources(f, a, b), undefined)
 
 
-def qy(fused: Tensor, ir: Tensor, vis: Tensor,
+def qy(fused: Tensor,
+       ir: Tensor,
+       vis: Tensor,
        undefined: str = 'half') -> Tensor:
     r"""Yang's metric Qy (Yang et al. 2008; Liu's ``metricYang``).
 
@@ -218,7 +222,9 @@ def qy(fused: Tensor, ir: Tensor, vis: Tensor,
     return _yang(a, b, _ssim_to_sources(f, a, b)[1], undefined)
 
 
-def qc_qy(fused: Tensor, ir: Tensor, vis: Tensor,
+def qc_qy(fused: Tensor,
+          ir: Tensor,
+          vis: Tensor,
           undefined: str = 'half') -> Tuple[Tensor, Tensor]:
     """Cvejic's Qc and Yang's Qy (see :func:`qc`, :func:`qy`) sharing the
     7x7 SSIM statistics of the sources against F."""

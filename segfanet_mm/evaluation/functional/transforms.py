@@ -37,8 +37,8 @@ def _dct_last(x: Tensor) -> Tensor:
     n = x.shape[-1]
     v = torch.cat([x[..., ::2], x[..., 1::2].flip(-1)], -1)
     k = torch.arange(n, dtype=x.dtype, device=x.device)
-    twiddle = torch.exp(torch.complex(torch.zeros_like(k),
-                                      -math.pi * k / (2 * n)))
+    twiddle = torch.exp(
+        torch.complex(torch.zeros_like(k), -math.pi * k / (2 * n)))
     y = (torch.fft.fft(v) * twiddle).real * math.sqrt(2.0 / n)
     y[..., 0] = y[..., 0] / math.sqrt(2.0)
     return y
@@ -96,8 +96,10 @@ def dwt2_dmey(x: Tensor) -> tuple:
     """
     lo, hi = _dmey_filters(str(x.device), x.dtype)
     low_w, high_w = _analysis_last(x, lo, hi)
-    ll, lh = (t.transpose(-1, -2) for t in
-              _analysis_last(low_w.transpose(-1, -2), lo, hi))
-    hl, hh = (t.transpose(-1, -2) for t in
-              _analysis_last(high_w.transpose(-1, -2), lo, hi))
+    ll, lh = (
+        t.transpose(-1, -2)
+        for t in _analysis_last(low_w.transpose(-1, -2), lo, hi))
+    hl, hh = (
+        t.transpose(-1, -2)
+        for t in _analysis_last(high_w.transpose(-1, -2), lo, hi))
     return ll, lh, hl, hh

@@ -49,8 +49,7 @@ _TINY = 1e-10
 _LN10 = math.log(10.0)
 
 
-def gaussian_window_1d(size: int, device=None,
-                       dtype=torch.float32) -> Tensor:
+def gaussian_window_1d(size: int, device=None, dtype=torch.float32) -> Tensor:
     r"""1-D factor of MATLAB's ``fspecial('gaussian', N, N/5)``.
 
     .. math::
@@ -66,7 +65,8 @@ def gaussian_window_1d(size: int, device=None,
 
 
 @functools.lru_cache(maxsize=None)
-def _gaussian_window_1d(size: int, dtype=torch.float64,
+def _gaussian_window_1d(size: int,
+                        dtype=torch.float64,
                         device: str = 'cpu') -> Tensor:
     """float64 CPU weights of :func:`gaussian_window_1d` (cached)."""
     sigma = size / 5.0
@@ -202,17 +202,24 @@ def _vif_scale(x: Tensor, r: int, win: Tensor,
     for y0 in range(0, nty, rows):
         src = tiles[:, y0:y0 + rows]
         k = src.shape[1]
-        maps = torch.empty(n_img * k * ntx, 3 * r + 2, thl, tl,
-                           dtype=x.dtype, device=x.device)
+        maps = torch.empty(
+            n_img * k * ntx,
+            3 * r + 2,
+            thl,
+            tl,
+            dtype=x.dtype,
+            device=x.device)
         base = maps[:, :c]
-        torch.sub(src, shift[:, y0:y0 + k, :, :, None, None],
-                  out=base.view(src.shape))
+        torch.sub(
+            src,
+            shift[:, y0:y0 + k, :, :, None, None],
+            out=base.view(src.shape))
         ref, d = base[:, :r], base[:, r:]
         torch.mul(ref, ref, out=maps[:, c:c + r])
         torch.mul(d, d, out=maps[:, c + r:c + r + 1])
         torch.mul(ref, d, out=maps[:, c + r + 1:])
-        terms = torch.empty(n_img * k * ntx, 2 * r, th, tw, dtype=x.dtype,
-                            device=x.device)
+        terms = torch.empty(
+            n_img * k * ntx, 2 * r, th, tw, dtype=x.dtype, device=x.device)
         _vif_factors(window_filter(maps, win), r, sigma_nsq, terms)
         terms = terms.view(n_img, k, ntx, 2 * r, th, tw)
         if last_w < tw:  # outside the 'valid' output: ln 1 = 0
@@ -224,7 +231,8 @@ def _vif_scale(x: Tensor, r: int, win: Tensor,
     return total[:, :r], total[:, r:]
 
 
-def _vif_num_den(refs: Tensor, dist: Tensor,
+def _vif_num_den(refs: Tensor,
+                 dist: Tensor,
                  sigma_nsq: float = SIGMA_NSQ) -> Tuple[Tensor, Tensor]:
     """num and den of vifp for each reference channel against ``dist``.
 
@@ -237,10 +245,12 @@ def _vif_num_den(refs: Tensor, dist: Tensor,
     """
     n_img, r = refs.shape[:2]
     if refs.device.type == 'cpu' and n_img > 1:
-        parts = [_vif_num_den(refs[i:i + 1], dist[i:i + 1], sigma_nsq)
-                 for i in range(n_img)]
-        return (torch.cat([p[0] for p in parts]),
-                torch.cat([p[1] for p in parts]))
+        parts = [
+            _vif_num_den(refs[i:i + 1], dist[i:i + 1], sigma_nsq)
+            for i in range(n_img)
+        ]
+        return (torch.cat([p[0]
+                           for p in parts]), torch.cat([p[1] for p in parts]))
     x = torch.cat([refs, dist], dim=1)
     num = torch.zeros(n_img, r, dtype=torch.float64, device=refs.device)
     den = torch.zeros_like(num)
@@ -251,8 +261,8 @@ def _vif_num_den(refs: Tensor, dist: Tensor,
             if min(x.shape[-2:]) < n:
                 return num + math.nan, den + math.nan
             # NHWC is ~2x faster for this 3-channel strided filter on CPU
-            x = separable_filter(x, win, stride=2,
-                                 channels_last=x.device.type == 'cpu')
+            x = separable_filter(
+                x, win, stride=2, channels_last=x.device.type == 'cpu')
         if min(x.shape[-2:]) < n:
             return num + math.nan, den + math.nan
         s_num, s_den = _vif_scale(x, r, win, sigma_nsq)
@@ -263,8 +273,8 @@ def _vif_num_den(refs: Tensor, dist: Tensor,
 
 def _ratio(num: Tensor, den: Tensor) -> Tensor:
     v = num / den
-    return torch.where(torch.isnan(v) & ~torch.isnan(num + den),
-                       torch.ones_like(v), v)
+    return torch.where(
+        torch.isnan(v) & ~torch.isnan(num + den), torch.ones_like(v), v)
 
 
 def vif(ref: Tensor, dist: Tensor) -> Tensor:
@@ -301,7 +311,9 @@ def fusion_vif_per_source(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     return _ratio(num, den)
 
 
-def fusion_vif(fused: Tensor, ir: Tensor, vis: Tensor,
+def fusion_vif(fused: Tensor,
+               ir: Tensor,
+               vis: Tensor,
                reduction: str = 'sum') -> Tensor:
     r"""VIF of the fused image with each source as reference, summed.
 

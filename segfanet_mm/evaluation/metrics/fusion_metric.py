@@ -31,7 +31,8 @@ from ..functional import (METRIC_NAMES, FusionConvention,
 from ..functional.fusion_metrics import resolve_metric_names
 
 
-def write_per_image_csv(rows: Sequence[dict], path: str,
+def write_per_image_csv(rows: Sequence[dict],
+                        path: str,
                         names: Sequence[str] = METRIC_NAMES) -> None:
     """Write ``img_name`` and one column per metric (``%.8g``), one row per
     image, atomically (a crash leaves the previous file whole)."""
@@ -113,13 +114,19 @@ class FusionMetric(BaseMetric):
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix,
-                         collect_dir=collect_dir)
+        super().__init__(
+            collect_device=collect_device,
+            prefix=prefix,
+            collect_dir=collect_dir)
         self.metric_names = list(resolve_metric_names(metrics))
         self.convention = FusionConvention(
-            mi_base=mi_base, scale=scale, ssim_data_range=ssim_data_range,
-            psnr_peak=psnr_peak, psnr_cap=psnr_cap,
-            pair_reduction=pair_reduction, ag_denominator=ag_denominator,
+            mi_base=mi_base,
+            scale=scale,
+            ssim_data_range=ssim_data_range,
+            psnr_peak=psnr_peak,
+            psnr_cap=psnr_cap,
+            pair_reduction=pair_reduction,
+            ag_denominator=ag_denominator,
             qabf_equal_rule=qabf_equal_rule,
             undefined_weight=undefined_weight,
             nabf_call_order=nabf_call_order)
@@ -217,9 +224,13 @@ class FusionMetric(BaseMetric):
             f = torch.stack([triples[i][1] for i in idx])
             a = torch.stack([triples[i][2] for i in idx])
             b = torch.stack([triples[i][3] for i in idx])
-            values = compute_fusion_metrics(f, a, b, self.convention,
-                                            self.metric_names,
-                                            num_threads=self.num_threads)
+            values = compute_fusion_metrics(
+                f,
+                a,
+                b,
+                self.convention,
+                self.metric_names,
+                num_threads=self.num_threads)
             values = {k: v.cpu().tolist() for k, v in values.items()}
             for j, i in enumerate(idx):
                 row = {'img_name': triples[i][0]}
@@ -240,9 +251,9 @@ class FusionMetric(BaseMetric):
             vals = np.asarray([r[k] for r in results], dtype=np.float64)
             means[k] = float(vals.mean()) if vals.size else math.nan
         width = max(len(k) for k in self.metric_names)
-        lines = [f'FusionMetric over {len(results)} images, '
-                 f'{self.convention.describe()}'] + [
-                     f'  {k:<{width}}  {v:.6g}' for k, v in means.items()
-                 ]
+        lines = [
+            f'FusionMetric over {len(results)} images, '
+            f'{self.convention.describe()}'
+        ] + [f'  {k:<{width}}  {v:.6g}' for k, v in means.items()]
         print_log('\n'.join(lines), logger='current')
         return dict(means)

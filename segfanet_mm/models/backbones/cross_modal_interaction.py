@@ -49,13 +49,19 @@ class CrossModalInteraction(nn.Module):
 
     def forward(self, x_ir: Tensor, x_vis: Tensor) -> Tuple[Tensor, Tensor]:
         """Return the exchanged ``(x_ir', x_vis')``, same shapes as inputs."""
-        pooled = torch.cat([x_ir.mean((2, 3), keepdim=True),
-                            x_vis.mean((2, 3), keepdim=True)], dim=1)
+        pooled = torch.cat([
+            x_ir.mean((2, 3), keepdim=True),
+            x_vis.mean((2, 3), keepdim=True)
+        ],
+                           dim=1)
         a_ir, a_vis = self.channel_mlp(pooled).sigmoid().chunk(2, dim=1)
         c_ir, c_vis = x_ir * a_ir, x_vis * a_vis
         maps = torch.cat([
-            c_ir.mean(1, keepdim=True), c_ir.amax(1, keepdim=True),
-            c_vis.mean(1, keepdim=True), c_vis.amax(1, keepdim=True)
-        ], dim=1)
+            c_ir.mean(1, keepdim=True),
+            c_ir.amax(1, keepdim=True),
+            c_vis.mean(1, keepdim=True),
+            c_vis.amax(1, keepdim=True)
+        ],
+                         dim=1)
         s_ir, s_vis = self.spatial_conv(maps).sigmoid().chunk(2, dim=1)
         return x_ir + s_vis * c_vis, x_vis + s_ir * c_ir

@@ -74,8 +74,7 @@ class DualStreamEncoder(BaseModule):
         self.widths = tuple(widths)
         self.strides = tuple(strides)
         conv_kw = dict(norm_cfg=norm_cfg, act_cfg=act_cfg)
-        self.ir_stream = self._make_stream(1, widths, depths, factors,
-                                           conv_kw)
+        self.ir_stream = self._make_stream(1, widths, depths, factors, conv_kw)
         self.vis_stream = self._make_stream(3 if vis_mode == 'rgb' else 1,
                                             widths, depths, factors, conv_kw)
         self.interactions = nn.ModuleList(
@@ -99,9 +98,13 @@ class DualStreamEncoder(BaseModule):
             layers: List[nn.Module] = []
             for i in range(max(int(math.log2(factor)), 1)):
                 layers.append(
-                    ConvModule(in_channels if i == 0 else width, width, 3,
-                               stride=2 if factor > 1 else 1, padding=1,
-                               **conv_kw))
+                    ConvModule(
+                        in_channels if i == 0 else width,
+                        width,
+                        3,
+                        stride=2 if factor > 1 else 1,
+                        padding=1,
+                        **conv_kw))
             layers += [
                 BasicBlock(width, width, norm_cfg=conv_kw['norm_cfg'])
                 for _ in range(depth)

@@ -88,7 +88,10 @@ class FusionHead(BaseModule):
             ConvModule(b + c, d, 3, padding=1, **conv_kw)
             for b, c, d in zip(below, in_channels[:-1], channels))
         self.full_res_conv = ConvModule(
-            channels[0] + source_channels, full_res_channels, 3, padding=1,
+            channels[0] + source_channels,
+            full_res_channels,
+            3,
+            padding=1,
             **conv_kw)
         self.out_conv = nn.Conv2d(full_res_channels, 1, 3, padding=1)
         self.residual_over_max = residual_over_max
@@ -129,14 +132,14 @@ class FusionHead(BaseModule):
         align_feat = None
         for level in reversed(range(len(self.skip_convs))):
             skip = feats[level]
-            x = resize(x, size=skip.shape[2:], mode='bilinear',
-                       align_corners=False)
+            x = resize(
+                x, size=skip.shape[2:], mode='bilinear', align_corners=False)
             x = self.skip_convs[level](torch.cat([x, skip], dim=1))
             if level == self.align_index:
                 align_feat = x
             x = self._inject(level, x, sem)
-        x = resize(x, size=sources.shape[2:], mode='bilinear',
-                   align_corners=False)
+        x = resize(
+            x, size=sources.shape[2:], mode='bilinear', align_corners=False)
         x = self.full_res_conv(torch.cat([x, sources], dim=1))
         x = self._inject(len(self.skip_convs), x, sem)
         if not self.residual_over_max:

@@ -38,7 +38,7 @@ class SegFANetSegHead(BaseDecodeHead):
         kwargs.setdefault('input_transform', 'multiple_select')
         super().__init__(**kwargs)
         if self.input_transform != 'multiple_select':
-            raise ValueError("SegFANetSegHead needs input_transform="
+            raise ValueError('SegFANetSegHead needs input_transform='
                              f"'multiple_select', got {self.input_transform}")
         conv_kw = dict(norm_cfg=self.norm_cfg, act_cfg=self.act_cfg)
         self.laterals = torch.nn.ModuleList(
@@ -57,7 +57,9 @@ class SegFANetSegHead(BaseDecodeHead):
         laterals = [lateral(x) for lateral, x in zip(self.laterals, feats)]
         laterals = [
             x if x.shape[2:] == size else resize(
-                x, size=size, mode='bilinear',
+                x,
+                size=size,
+                mode='bilinear',
                 align_corners=self.align_corners) for x in laterals
         ]
         sem = self.fuse(torch.cat(laterals, dim=1))

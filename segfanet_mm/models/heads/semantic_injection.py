@@ -26,7 +26,9 @@ class SemanticInjection(nn.Module):
         hidden_channels: width of the shared conv on S.
     """
 
-    def __init__(self, channels: int, sem_channels: int,
+    def __init__(self,
+                 channels: int,
+                 sem_channels: int,
                  hidden_channels: int = 16) -> None:
         super().__init__()
         self.embed = nn.Sequential(

@@ -24,11 +24,12 @@ def stronger_gradient(ir: Tensor, vis_y: Tensor) -> Tensor:
     """Per pixel, the Sobel gradient vector (B, 1, 2, H, W) of whichever
     source has the larger :func:`sobel_magnitude` there: the edge, with its
     orientation and polarity, that the fused image should carry."""
-    grads = spatial_gradient(torch.cat([ir, vis_y], dim=1), mode='sobel',
-                             normalized=False)
+    grads = spatial_gradient(
+        torch.cat([ir, vis_y], dim=1), mode='sobel', normalized=False)
     grad_ir, grad_vis = grads.split(1, dim=1)
-    ir_stronger = grad_ir.abs().sum(2, keepdim=True) >= grad_vis.abs().sum(
-        2, keepdim=True)
+    ir_stronger = grad_ir.abs().sum(
+        2, keepdim=True) >= grad_vis.abs().sum(
+            2, keepdim=True)
     return torch.where(ir_stronger, grad_ir, grad_vis)
 
 
@@ -126,8 +127,8 @@ class FusionLoss(nn.Module):
         call and one set of sampled pixels."""
         sources = torch.cat([ir, vis_y])
         mi = soft_mutual_information(
-            torch.cat([fused, fused, sources]),
-            torch.cat([sources, sources]), self.mi_bins)
+            torch.cat([fused, fused, sources]), torch.cat([sources, sources]),
+            self.mi_bins)
         shared, own = mi.chunk(2)
         return (shared / own.clamp_min(1e-6)).mean()
 

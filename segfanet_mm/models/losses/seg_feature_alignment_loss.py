@@ -133,8 +133,11 @@ class SegFeatureAlignmentLoss(nn.Module):
         if self.detach_seg:
             seg_feat = seg_feat.detach()
         if seg_feat.shape[2:] != fus_feat.shape[2:]:
-            seg_feat = resize(seg_feat, size=fus_feat.shape[2:],
-                              mode='bilinear', align_corners=False)
+            seg_feat = resize(
+                seg_feat,
+                size=fus_feat.shape[2:],
+                mode='bilinear',
+                align_corners=False)
         v_f, v_s = self._sample(fus_feat, seg_feat)
         z_f = F.normalize(self.proj_fus(v_f), dim=-1)
         z_s = F.normalize(self.proj_seg(v_s), dim=-1)

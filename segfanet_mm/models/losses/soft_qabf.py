@@ -15,8 +15,9 @@ def _strength_orientation(x: Tensor, eps: float) -> Tuple[Tensor, Tensor]:
     ``atan(sy / sx)`` of every channel, zero padding as the metric's."""
     kernels = get_sobel_kernel2d(device=x.device, dtype=x.dtype)[:, None]
     b, c, h, w = x.shape
-    sx, sy = F.conv2d(x.reshape(b * c, 1, h, w), kernels, padding=1).reshape(
-        b, c, 2, h, w).unbind(dim=2)
+    sx, sy = F.conv2d(
+        x.reshape(b * c, 1, h, w), kernels, padding=1).reshape(b, c, 2, h,
+                                                               w).unbind(dim=2)
     strength = (sx * sx + sy * sy + eps * eps).sqrt()
     # atan(sy / sx) tends to +-pi/2 as sx -> 0; a floor of eps on |sx|
     # (positive sign at 0, as the metric's pi/2 rule) keeps it finite.
@@ -24,7 +25,9 @@ def _strength_orientation(x: Tensor, eps: float) -> Tuple[Tensor, Tensor]:
     return strength, torch.atan(sy / sx)
 
 
-def soft_qabf(fused: Tensor, ir: Tensor, vis: Tensor,
+def soft_qabf(fused: Tensor,
+              ir: Tensor,
+              vis: Tensor,
               eps: float = 1e-6) -> Tensor:
     r"""Qabf (Xydeas & Petrović) of each image, differentiable in ``fused``.
 
@@ -59,6 +62,7 @@ def soft_qabf(fused: Tensor, ir: Tensor, vis: Tensor,
     g_x, g_f = g[:, :2], g[:, 2:]
     ratio = torch.minimum(g_x, g_f) / torch.maximum(g_x, g_f)
     angle = 1 - (alpha[:, :2] - alpha[:, 2:]).abs() * (2 / math.pi)
-    q = T_G * torch.sigmoid(-K_G * (ratio - D_G)) * T_A * torch.sigmoid(
-        -K_A * (angle - D_A))
+    q = T_G * torch.sigmoid(-K_G *
+                            (ratio - D_G)) * T_A * torch.sigmoid(-K_A *
+                                                                 (angle - D_A))
     return (q * g_x).sum((1, 2, 3)) / g_x.sum((1, 2, 3))

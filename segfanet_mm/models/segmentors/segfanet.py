@@ -190,8 +190,7 @@ class SegFANet(EncoderDecoder):
                 align_corners=self.align_corners)[..., :h, :w]
         sources = torch.cat([padded[:, 3:4], luminance(padded[:, :3])], 1)
         fused, align_feat = self.fusion_head(feats, sources, sem)
-        return _Outputs(feats, seg_logits, sem, fused[..., :h, :w],
-                        align_feat)
+        return _Outputs(feats, seg_logits, sem, fused[..., :h, :w], align_feat)
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """Fusion, segmentation (labelled samples only) and alignment losses.
@@ -307,8 +306,8 @@ class SegFANet(EncoderDecoder):
         if img_meta.get('flip', None):
             direction = img_meta.get('flip_direction', None)
             assert direction in ('horizontal', 'vertical')
-            image = image.flip(dims=(3, ) if direction == 'horizontal' else
-                               (2, ))
+            image = image.flip(
+                dims=(3, ) if direction == 'horizontal' else (2, ))
         if tuple(image.shape[2:]) == tuple(img_meta['ori_shape'][:2]):
             return image.squeeze(0)  # nothing to resize: no copy
         return resize(
