@@ -3,7 +3,7 @@ PYTHON ?= python3
 DEMO_CONFIG ?= configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py
 DEMO_WORK_DIR ?= work_dirs/$(basename $(notdir $(DEMO_CONFIG)))
 
-.PHONY: install demo test results results-msrs results-downstream
+.PHONY: install lint demo test results results-msrs results-downstream
 
 install:
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
@@ -12,6 +12,12 @@ install:
 
 demo: install
 	$(PYTHON) tools/run_demo.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
+
+# The code-style checks of .pre-commit-config.yaml (flake8, isort, yapf, ...)
+# on every tracked file; CI runs them before the tests.
+lint:
+	@$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements/lint.txt
+	$(PYTHON) -m pre_commit run --all-files --show-diff-on-failure
 
 test: install
 	$(PYTHON) -m pytest tests -q
