@@ -2,7 +2,6 @@
 from typing import Dict, Optional
 
 import torch
-from mmengine import dist
 from mmengine.optim import OptimWrapper
 from mmseg.registry import OPTIM_WRAPPERS
 from torch import Tensor
@@ -10,14 +9,15 @@ from torch import Tensor
 
 @OPTIM_WRAPPERS.register_module()
 class SkipNonFiniteOptimWrapper(OptimWrapper):
-    """``OptimWrapper`` whose ``update_params`` skips a non-finite loss.
+    """``OptimWrapper`` whose ``update_params`` skips a non-finite step.
 
-    One backward pass of a NaN or infinite loss writes NaN into every
-    parameter it reaches. This wrapper checks the loss first: when it is not
-    finite, there is no backward pass and no optimizer step, the gradients
-    are zeroed and :attr:`skipped_steps` counts the step. In distributed runs
-    every rank skips together (one flag all-reduced per step), because DDP
-    needs all ranks to take the same backward passes.
+    One optimizer step with NaN or infinite gradients writes NaN into every
+    parameter it reaches. This wrapper runs the backward pass as usual, then
+    checks the gradients: when any is not finite (a NaN or infinite loss
+    gives such gradients), there is no optimizer step, the gradients are
+    zeroed and :attr:`skipped_steps` counts the step. In distributed runs
+    DDP has already averaged the gradients, so every rank sees the same
+    gradients and skips together without another collective.
 
     It only decides *whether* to step; :class:`NonFiniteLossHook` names the
     offending loss terms and decides whether training stops.
@@ -27,17 +27,23 @@ class SkipNonFiniteOptimWrapper(OptimWrapper):
         super().__init__(*args, **kwargs)
         self.skipped_steps = 0
 
+    def _grads_finite(self) -> bool:
+        grads = [
+            p.grad for group in self.optimizer.param_groups
+            for p in group['params'] if p.grad is not None
+        ]
+        return all(bool(torch.isfinite(g).all()) for g in grads)
+
     def update_params(self,
                       loss: Tensor,
                       step_kwargs: Optional[Dict] = None,
                       zero_kwargs: Optional[Dict] = None) -> None:
-        """Backward, step and zero the gradients, unless ``loss`` (on any
-        rank) is NaN or infinite."""
-        bad = (~torch.isfinite(loss.detach())).any().float().reshape(1)
-        if dist.get_world_size() > 1:
-            dist.all_reduce(bad, op='max')
-        if bad.item():
+        """Backward, then step and zero the gradients as mmengine does,
+        unless a gradient is NaN or infinite (then only zero them)."""
+        self.backward(self.scale_loss(loss))
+        if self.should_update():
+            if self._grads_finite():
+                self.step(**(step_kwargs or {}))
+            else:
+                self.skipped_steps += 1
             self.zero_grad(**(zero_kwargs or {}))
-            self.skipped_steps += 1
-            return
-        super().update_params(loss, step_kwargs, zero_kwargs)
