@@ -134,8 +134,8 @@ def enable_amp(cfg: Config, dtype: str = 'float16') -> None:
     On a GPU this is mmengine's ``AmpOptimWrapper``: ``dtype='float16'``
     with dynamic loss scaling, as mmseg does, or ``'bfloat16'`` (no scaling
     needed); on a CPU it is :class:`CPUBF16OptimWrapper` (bfloat16).
-    Both skip a step whose loss is not finite, as
-    ``SkipNonFiniteOptimWrapper`` does.
+    Both skip a step whose gradients are not finite (the loss scaler;
+    ``SkipNonFiniteOptimWrapper``, which ``CPUBF16OptimWrapper`` extends).
     """
     wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
     if wrapper in ('AmpOptimWrapper', 'CPUBF16OptimWrapper'):
