@@ -18,8 +18,8 @@ class CPUBF16OptimWrapper(SkipNonFiniteOptimWrapper):
     scaling is needed: this wrapper only adds ``torch.autocast('cpu')``
     around the forward pass; parameters, gradients and the optimizer state
     stay in float32. Like :class:`SkipNonFiniteOptimWrapper`, it skips a
-    step whose gradients are not finite. ``tools/train.py --amp`` picks it when no
-    GPU exists.
+    step whose gradients are not finite. ``tools/train.py --amp`` picks it
+    when no GPU exists.
     """
 
     @contextlib.contextmanager
