@@ -20,7 +20,7 @@ import sys
 from mmengine.config import DictAction
 
 import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
-from segfanet_mm.apis import build_runner, load_config
+from segfanet_mm.apis import build_runner, finish_distributed, load_config
 from segfanet_mm.utils.checkpoint_checks import (CheckpointMismatchError,
                                                  NonFiniteWeightsError)
 
@@ -83,6 +83,7 @@ def main() -> None:
         runner.test()
     except (CheckpointMismatchError, NonFiniteWeightsError) as err:
         sys.exit(str(err))
+    finish_distributed()
 
 
 if __name__ == '__main__':

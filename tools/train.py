@@ -11,7 +11,7 @@ from mmengine.config import DictAction
 
 import segfanet_mm  # noqa: F401  (patches mmseg before it is used)
 from segfanet_mm.apis import (build_runner, enable_amp, enable_speed_options,
-                              load_config)
+                              finish_distributed, load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,6 +65,7 @@ def main() -> None:
     cfg.resume = args.resume
     runner = build_runner(cfg)
     runner.train()
+    finish_distributed()
 
 
 if __name__ == '__main__':
