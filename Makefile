@@ -3,7 +3,7 @@ PYTHON ?= python3
 DEMO_CONFIG ?= configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py
 DEMO_WORK_DIR ?= work_dirs/$(basename $(notdir $(DEMO_CONFIG)))
 
-.PHONY: install lint demo test results results-msrs results-downstream
+.PHONY: install lint demo test test-quick results results-msrs results-downstream
 
 install:
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
@@ -21,6 +21,11 @@ lint:
 
 test: install
 	$(PYTHON) -m pytest tests -q
+
+# The edit loop: every test not marked slow (no training, no subprocess;
+# under a minute on 2 cores). CI runs `make test`, which includes these.
+test-quick: install
+	$(PYTHON) -m pytest tests -q -m "not slow"
 
 # Train SegFANet-S and its ablations on the real pairs in ../shared/data and
 # score them on VIFB against the mean/max rules (docs/results.md; ~1 h CPU).

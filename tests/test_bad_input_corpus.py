@@ -157,6 +157,7 @@ def test_empty_split_file_is_named(corpus):
             metainfo=dict(classes=('a', 'b', 'c')))
 
 
+@pytest.mark.slow
 def test_fuse_tool_on_corpus(corpus, tmp_path):
     torch.manual_seed(0)
     from segfanet_mm.apis import init_fusion_model
@@ -237,6 +238,7 @@ def _eval_fusion():
     return module
 
 
+@pytest.mark.slow
 def test_every_entry_point_reads_the_same_arrays(corpus, tmp_path):
     """Data set loading, the API (paths and arrays), eval_fusion.py and
     fuse.py get identical arrays from each file: one reader, one policy."""
@@ -430,6 +432,7 @@ def test_fuse_cli_refuses_bad_arguments(corpus, checkpoints, tmp_path, case,
     assert not (tmp_path / 'out' / 'fused').exists()
 
 
+@pytest.mark.slow
 def test_fuse_cli_error_is_one_line_and_status_1(corpus, tmp_path):
     out = subprocess.run([
         sys.executable, 'tools/fuse.py', '--rule', 'max', '--tile', '-1',

@@ -44,6 +44,7 @@ def test_rule_on_luminance_with_visible_colour(rule, expect):
     assert np.abs(ycrcb[..., 1:] - vis_crcb)[inside].max() <= 2
 
 
+@pytest.mark.slow
 def test_fuse_cli_rule(tmp_path):
     for name in ('ir', 'vis'):
         (tmp_path / name).mkdir()

@@ -90,6 +90,7 @@ def test_non_finite_weights_are_refused_naming_the_tensor(tmp_path, s_weights):
         CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
 
 
+@pytest.mark.slow
 def test_test_tool_refuses_a_checkpoint_of_another_config(
         s_weights, demo_root):
     out = subprocess.run([

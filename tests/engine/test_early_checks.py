@@ -27,6 +27,7 @@ def assert_stops_before_training(runner, match):
     assert runner.iter == 0
 
 
+@pytest.mark.slow
 def test_num_classes_disagreeing_with_the_dataset(tmp_path, demo_root):
     runner = runner_for(tmp_path, {'model.decode_head.num_classes': 2})
     assert_stops_before_training(
@@ -63,6 +64,7 @@ def test_out_of_range_validation_label_is_named(tmp_path, demo_root,
         runner, r'val_dataloader: .*val/ann/b.png: label values \[7\]')
 
 
+@pytest.mark.slow
 def test_a_sound_config_trains(tmp_path, demo_root):
     runner = runner_for(tmp_path, {'train_cfg.val_interval': 10})
     runner.train()

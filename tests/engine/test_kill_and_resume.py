@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,6 +44,7 @@ def final_weights(work):
     return ckpt['state_dict']
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_identical_weights_and_losses(
         tmp_path, demo_root):
     reference = tmp_path / 'reference'

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 POISONED = 'tests/fixtures/tiny_poisoned.py'  # NaN before iteration 4
 
@@ -24,6 +26,7 @@ def train(work, *options):
                               PYTHONPATH=str(REPO / 'tests' / 'fixtures')))
 
 
+@pytest.mark.slow
 def test_nan_loss_stops_with_iteration_and_term(tmp_path, demo_root):
     out = train(tmp_path)
     assert out.returncode != 0
@@ -33,6 +36,7 @@ def test_nan_loss_stops_with_iteration_and_term(tmp_path, demo_root):
     assert not (tmp_path / 'iter_4.pth').exists()
 
 
+@pytest.mark.slow
 def test_skip_mode_drops_and_counts_bad_steps(tmp_path, demo_root):
     out = train(tmp_path, 'custom_hooks.0.action=skip')
     assert out.returncode == 0, out.stderr[-3000:]

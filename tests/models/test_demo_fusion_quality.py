@@ -48,6 +48,7 @@ def scenes(root: Path, night: bool):
         yield ir, vis, target
 
 
+@pytest.mark.slow
 def test_night_targets_keep_their_infrared_contrast(trained):
     """Target-vs-surround contrast of the fused image, relative to IR's."""
     model, root = trained
@@ -65,6 +66,7 @@ def test_night_targets_keep_their_infrared_contrast(trained):
     assert np.mean(fused_ratio) > np.mean(average_ratio) + 0.3
 
 
+@pytest.mark.slow
 def test_day_background_keeps_visible_texture(trained):
     """Background gradient energy of the fused image, relative to visible
     Y's."""

@@ -51,6 +51,7 @@ def test_weights_follow_the_formula(labels):
         tool.median_frequency_weights([9, 1], 0.0), [1, 1])
 
 
+@pytest.mark.slow
 def test_cli_prints_table_and_config_line(labels):
     out = run(labels, '--dataset', 'MSRSDataset', '--power', '1')
     assert out.returncode == 0, out.stderr[-2000:]
@@ -58,6 +59,7 @@ def test_cli_prints_table_and_config_line(labels):
     assert 'class_weight=[0.37, 3.67, 33.00, 0.00, 0.00' in out.stdout
 
 
+@pytest.mark.slow
 def test_label_value_out_of_range_is_named(labels):
     bad = np.full((10, 10), 12, np.uint8)
     cv2.imwrite(str(labels / 'c.png'), bad)

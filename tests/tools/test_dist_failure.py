@@ -5,9 +5,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_one_failing_rank_ends_the_job(tmp_path, demo_root):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))

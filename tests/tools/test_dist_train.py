@@ -4,6 +4,8 @@ import socket
 import subprocess
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 # The early-fusion baseline at reduced width (tests/fixtures/tiny_baseline.py).
 BASELINE = 'tests/fixtures/tiny_baseline.py'
@@ -41,6 +43,7 @@ def finish(procs):
     return procs, [p.communicate(timeout=600)[0] for p in procs]
 
 
+@pytest.mark.slow
 def test_two_processes_one_node(tmp_path, demo_root):
     procs, outs = finish([launch(tmp_path, 2, dict(PORT=str(free_port())))])
     proc, out = procs[0], outs[0]
@@ -50,6 +53,7 @@ def test_two_processes_one_node(tmp_path, demo_root):
     assert 'mIoU' in out
 
 
+@pytest.mark.slow
 def test_two_nodes_on_loopback(tmp_path, demo_root):
 
     def start():

@@ -85,6 +85,7 @@ def read_csv(path):
         return {r['img_name']: r for r in csv.DictReader(fh)}
 
 
+@pytest.mark.slow
 def test_cli_folders_table_csv_and_missing(folders, tmp_path):
     out_csv = tmp_path / 'out' / 'metrics.csv'
     # run from outside the repository: the script finds the package itself
@@ -201,6 +202,7 @@ def test_cli_no_triples_and_ambiguous_stems(cli, folders, tmp_path, capsys):
 @pytest.mark.skipif(
     not (FIXTURE / 'reference_metrics.csv').is_file(),
     reason='metric fixture not available')
+@pytest.mark.slow
 def test_cli_on_metric_fixture(tmp_path):
     out_csv = tmp_path / 'gff.csv'
     proc = run_cli(

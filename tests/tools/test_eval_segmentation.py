@@ -51,6 +51,7 @@ def maps(tmp_path):
     return labels, flawed, perfect
 
 
+@pytest.mark.slow
 def test_iou_per_group_and_seed(tmp_path, maps):
     labels, flawed, perfect = maps
     out = run('--label', labels, '--classes', 'bg', 'car', 'person',
@@ -79,6 +80,7 @@ def test_iou_per_group_and_seed(tmp_path, maps):
     assert (tmp_path / 't.md').read_text() == out.stdout
 
 
+@pytest.mark.slow
 def test_missing_prediction_names_the_file(tmp_path, maps):
     labels, flawed, _ = maps
     (flawed / '002N.png').unlink()
@@ -88,6 +90,7 @@ def test_missing_prediction_names_the_file(tmp_path, maps):
     assert str(flawed / '002N.png') in out.stderr
 
 
+@pytest.mark.slow
 def test_bad_predictions_are_clear_errors(tmp_path, maps):
     labels, flawed, _ = maps
     cv2.imwrite(str(flawed / '001D.png'), np.zeros((5, 4), np.uint8))
@@ -104,6 +107,7 @@ def test_bad_predictions_are_clear_errors(tmp_path, maps):
     assert out.returncode != 0 and 'matches no label' in out.stderr
 
 
+@pytest.mark.slow
 def test_class_names_from_a_registered_dataset(tmp_path, maps):
     labels, flawed, _ = maps
     out = run('--label', labels, '--dataset', 'MSRSDataset', '--method',

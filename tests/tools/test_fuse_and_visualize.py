@@ -71,6 +71,7 @@ def check_outputs(out_dir, vis_dir, stems):
         assert np.abs(y - fused)[inside].max() <= 2
 
 
+@pytest.mark.slow
 def test_fuse_folder_of_odd_sizes(segfanet_run, tmp_path):
     write_pairs(
         tmp_path, [(459, 630), (280, 280), (97, 131)], ir_three_channel=True)
@@ -88,6 +89,7 @@ def test_fuse_folder_of_odd_sizes(segfanet_run, tmp_path):
     assert seg.shape == (280, 280) and seg.max() < 3
 
 
+@pytest.mark.slow
 def test_fuse_errors_name_the_files(segfanet_run, tmp_path):
     write_pairs(tmp_path, [(64, 80)])
     cv2.imwrite(str(tmp_path / 'ir' / 'p0.jpg'), np.zeros((60, 80), np.uint8))
@@ -119,6 +121,7 @@ def test_fuse_errors_name_the_files(segfanet_run, tmp_path):
     assert out.returncode != 0 and 'does not exist' in out.stderr
 
 
+@pytest.mark.slow
 def test_fuse_ir_range_fixes_a_sequence(tmp_path):
     """--ir-range maps the same counts to the same grey in every frame
     (issue 19, item 3); without it each frame is stretched on its own."""
@@ -150,6 +153,7 @@ def test_fuse_ir_range_fixes_a_sequence(tmp_path):
     assert np.array_equal(read('fixed', 1), expected)
 
 
+@pytest.mark.slow
 def test_fuse_vifb21(segfanet_run, shared_data, tmp_path):
     vifb = shared_data / 'vifb21'
     if not vifb.is_dir():
@@ -164,6 +168,7 @@ def test_fuse_vifb21(segfanet_run, shared_data, tmp_path):
     check_outputs(tmp_path / 'out', vifb / 'vis', stems[:5])
 
 
+@pytest.mark.slow
 def test_visualization_hook_writes_panels(segfanet_run):
     panels = sorted(segfanet_run.glob('*/vis_data/vis_image/val_*.png'))
     assert len(panels) >= 4  # 16 val images, every 4th batch
@@ -171,6 +176,7 @@ def test_visualization_hook_writes_panels(segfanet_run):
     assert panel.shape == (144, 5 * 192, 3)  # IR|vis|fused|pred|GT
 
 
+@pytest.mark.slow
 def test_analyze_logs_plots_each_loss_term(segfanet_run, tmp_path):
     out = run('tools/analysis_tools/analyze_logs.py', str(segfanet_run),
               '--out', str(tmp_path / 'c.png'))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 import torch
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,6 +50,7 @@ def outputs(out: Path, stem: str):
     return [out / field / f'{stem}.png' for field in FIELDS]
 
 
+@pytest.mark.slow
 def test_rerun_skips_complete_pairs_and_redoes_the_rest(tmp_path):
     ir, vis = write_pairs(tmp_path, 4)
     out = tmp_path / 'out'
@@ -76,6 +78,7 @@ def test_rerun_skips_complete_pairs_and_redoes_the_rest(tmp_path):
     assert all(os.stat(p).st_mtime != stamp for p in outputs(out, 'p0'))
 
 
+@pytest.mark.slow
 def test_other_or_unknown_settings_are_never_mixed_in(tmp_path):
     ir, vis = write_pairs(tmp_path, 2)
     out = tmp_path / 'out'
@@ -113,6 +116,7 @@ def test_other_or_unknown_settings_are_never_mixed_in(tmp_path):
     assert 'no record of the settings' in result.stderr
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_outputs_of_an_uninterrupted_one(tmp_path):
     from segfanet_mm.apis import fuse_pair, init_fusion_model
     torch.manual_seed(0)

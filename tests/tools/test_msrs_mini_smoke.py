@@ -42,6 +42,7 @@ default_hooks = dict(logger=dict(interval=1))
 @pytest.mark.slow
 @pytest.mark.skipif(
     not msrs_mini().is_dir(), reason=f'shared data not found at {msrs_mini()}')
+@pytest.mark.slow
 def test_train_msrs_config_on_msrs_mini(tmp_path):
     config = tmp_path / 'segfanet-s_1xb4-40k_msrs-mini.py'
     config.write_text(

@@ -18,6 +18,7 @@ def run(*args):
                           timeout=300)
 
 
+@pytest.mark.slow
 def test_publish_model_keeps_weights_only(tmp_path):
     state = {'conv.weight': torch.randn(4, 3, 3, 3), 'bn.num': torch.tensor(3)}
     ckpt = dict(

@@ -32,6 +32,7 @@ def write_test_split(root: Path, stems, h=96, w=128) -> None:
             rng.integers(0, 9, (h, w), dtype=np.uint8))
 
 
+@pytest.mark.slow
 def test_testing_never_builds_the_training_data(tmp_path):
     if not WEIGHTS.is_file():
         pytest.skip(f'{WEIGHTS} not found')

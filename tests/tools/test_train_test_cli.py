@@ -45,6 +45,7 @@ def trained(tmp_path_factory, demo_root):
     return work, log
 
 
+@pytest.mark.slow
 def test_resume_continues_from_last_checkpoint(trained):
     work, log = trained
     assert 'resumed epoch: 0, iter: 24' in log
@@ -54,6 +55,7 @@ def test_resume_continues_from_last_checkpoint(trained):
                 'last_checkpoint').read().strip().endswith('iter_36.pth')
 
 
+@pytest.mark.slow
 def test_test_tool_beats_all_background_and_writes_maps(trained, tmp_path):
     work, _ = trained
     log = run_tool('tools/test.py', BASELINE, str(work / 'iter_36.pth'),
@@ -68,6 +70,7 @@ def test_test_tool_beats_all_background_and_writes_maps(trained, tmp_path):
     assert metrics and 'mIoU' in json.loads(metrics[0].read_text())
 
 
+@pytest.mark.slow
 def test_cfg_options_and_missing_config_are_handled(tmp_path):
     out = subprocess.run([sys.executable, 'tools/train.py', 'configs/nope.py'],
                          cwd=REPO,

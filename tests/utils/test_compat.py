@@ -66,6 +66,7 @@ def import_in_fresh_interpreter(prelude: str = '') -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_pinned_versions_get_exactly_the_listed_patches():
     result = import_in_fresh_interpreter()
     expected = [p.name for p in PATCHES if p.needed()]
@@ -78,6 +79,7 @@ def test_pinned_versions_get_exactly_the_listed_patches():
         assert result['changed'] == []
 
 
+@pytest.mark.slow
 def test_versions_without_the_faults_leave_mmengine_untouched():
     """torch < 2.6 loads mmengine checkpoints itself: nothing is patched."""
     result = import_in_fresh_interpreter(
@@ -109,6 +111,7 @@ def test_safe_loaders_prevent_mmengine_1655(tmp_path):
     assert loaded['message_hub']['runtime_info']['iter'] == 4
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(has_compiled_mmcv_ops(), reason='full mmcv installed')
 def test_mmcv_placeholder_prevents_mmseg_871():
     """Without the placeholder mmseg does not import on mmcv-lite."""

@@ -36,6 +36,7 @@ def test_file_linked_to_an_input_is_refused(tmp_path):
     check_output_file(str(tmp_path / 'c.png'), resolved([str(image)]))
 
 
+@pytest.mark.slow
 def test_fuse_cli_keeps_inputs_behind_a_link(tmp_path):
     for folder in ('ir', 'vis'):
         (tmp_path / folder).mkdir()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 from segfanet_mm.visualization import make_comparison, make_panel
 
@@ -32,6 +33,7 @@ def test_make_comparison_columns_in_order():
     assert abs(row[30:, 180:].mean() - 100) < 5
 
 
+@pytest.mark.slow
 def test_compare_fusion_cli(tmp_path):
     for name in ('ir', 'vis', 'm1'):
         (tmp_path / name).mkdir()
@@ -65,6 +67,7 @@ def test_compare_fusion_cli(tmp_path):
     assert "no image 'missing'" in run.stderr and 'infrared' in run.stderr
 
 
+@pytest.mark.slow
 def test_compare_fusion_cli_colours_segmentation_and_labels(tmp_path):
     """--seg and --gt add class maps coloured with the dataset's palette
     (MSRS: person = (64, 64, 0) RGB)."""
