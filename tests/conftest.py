@@ -61,10 +61,12 @@ def pair_folder(tmp_path):
 
 
 @pytest.fixture(scope='session')
-def demo_root():
-    """The built-in demo data set, generated once under data/demo."""
+def demo_root(tmp_path_factory):
+    """The built-in demo data set, generated once per session in a temporary
+    folder (never in the checkout); configs read it through
+    ``data_root=<demo_root>``."""
     from segfanet_mm.datasets import write_demo_dataset
-    return write_demo_dataset(str(REPO_ROOT / 'data' / 'demo'))
+    return write_demo_dataset(str(tmp_path_factory.mktemp('data') / 'demo'))
 
 
 @pytest.fixture(autouse=True, scope='session')

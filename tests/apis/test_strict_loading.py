@@ -95,8 +95,8 @@ def test_test_tool_refuses_a_checkpoint_of_another_config(
         s_weights, demo_root):
     out = subprocess.run([
         sys.executable, 'tools/test.py', B_CONFIG,
-        str(s_weights), '--cfg-options', 'test_dataloader.num_workers=0',
-        'test_dataloader.persistent_workers=0'
+        str(s_weights), '--cfg-options', f'data_root={demo_root}',
+        'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=0'
     ],
                          cwd=REPO,
                          capture_output=True,

@@ -106,7 +106,7 @@ def test_label_out_of_range_is_named(pair_folder):
     assert build(pair_folder)[1]['data_samples'].gt_sem_seg.data.max() == 255
 
 
-def test_demo_dataset_is_generated_and_deterministic(tmp_path, demo_root):
+def test_demo_dataset_is_generated_and_deterministic(tmp_path):
     from segfanet_mm.datasets import make_scene
     a, b = make_scene(0, 5), make_scene(0, 5)
     assert all((a[k] == b[k]).all() for k in ('vis', 'ir', 'ann'))

@@ -16,8 +16,9 @@ FAST = {
 FAST['train_cfg.max_iters'] = 2  # bounds a run the checks fail to stop
 
 
-def runner_for(tmp_path, options):
-    cfg = load_config(CONFIG, dict(FAST, **options), str(tmp_path / 'work'))
+def runner_for(tmp_path, demo_root, options):
+    cfg = load_config(CONFIG, dict(FAST, data_root=demo_root, **options),
+                      str(tmp_path / 'work'))
     return build_runner(cfg)
 
 
@@ -29,14 +30,16 @@ def assert_stops_before_training(runner, match):
 
 @pytest.mark.slow
 def test_num_classes_disagreeing_with_the_dataset(tmp_path, demo_root):
-    runner = runner_for(tmp_path, {'model.decode_head.num_classes': 2})
+    runner = runner_for(tmp_path, demo_root,
+                        {'model.decode_head.num_classes': 2})
     assert_stops_before_training(
         runner, r'model.decode_head.num_classes=2 but train_dataloader.'
         r'dataset \(DemoIVFDataset\) has 3 classes')
 
 
 def test_typo_in_a_hook_key(tmp_path, demo_root):
-    runner = runner_for(tmp_path, {'default_hooks.checkpoint.intervl': 5})
+    runner = runner_for(tmp_path, demo_root,
+                        {'default_hooks.checkpoint.intervl': 5})
     assert_stops_before_training(
         runner, r'default_hooks.checkpoint: unknown key\(s\) intervl .*'
         r'interval')
@@ -50,7 +53,7 @@ def test_out_of_range_validation_label_is_named(tmp_path, demo_root,
     bad[5, 5] = 7
     cv2.imwrite(str(tmp_path / 'val' / 'ann' / 'b.png'), bad)
     runner = runner_for(
-        tmp_path, {
+        tmp_path, demo_root, {
             'val_dataloader.dataset.type':
             'IVFDataset',
             'val_dataloader.dataset.metainfo':
@@ -66,6 +69,6 @@ def test_out_of_range_validation_label_is_named(tmp_path, demo_root,
 
 @pytest.mark.slow
 def test_a_sound_config_trains(tmp_path, demo_root):
-    runner = runner_for(tmp_path, {'train_cfg.val_interval': 10})
+    runner = runner_for(tmp_path, demo_root, {'train_cfg.val_interval': 10})
     runner.train()
     assert runner.iter == 2

@@ -15,11 +15,11 @@ REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(REPO / 'tests' / 'fixtures'))
 
 
-def train(config, work, *extra):
+def train(config, work, demo_root, *extra):
     return subprocess.Popen([
         sys.executable, 'tools/train.py', f'tests/fixtures/{config}',
         '--work-dir',
-        str(work), *extra
+        str(work), '--cfg-options', f'data_root={demo_root}', *extra
     ],
                             cwd=REPO,
                             env=ENV,
@@ -48,12 +48,12 @@ def final_weights(work):
 def test_killed_run_resumes_to_identical_weights_and_losses(
         tmp_path, demo_root):
     reference = tmp_path / 'reference'
-    proc = train('tiny_baseline.py', reference)
+    proc = train('tiny_baseline.py', reference, demo_root)
     assert proc.wait(timeout=600) == 0, proc.stderr.read()[-3000:]
 
     interrupted = tmp_path / 'interrupted'
     kill_after = random.Random().randint(3, 9)
-    proc = train('tiny_slow.py', interrupted)
+    proc = train('tiny_slow.py', interrupted, demo_root)
     deadline = time.time() + 300
     while len(logged_losses(interrupted)) < kill_after:
         assert proc.poll() is None and time.time() < deadline
@@ -63,7 +63,7 @@ def test_killed_run_resumes_to_identical_weights_and_losses(
     proc.wait()
     assert not (interrupted / 'iter_12.pth').exists()
 
-    proc = train('tiny_baseline.py', interrupted, '--resume')
+    proc = train('tiny_baseline.py', interrupted, demo_root, '--resume')
     assert proc.wait(timeout=600) == 0, proc.stderr.read()[-3000:]
 
     ref_losses, got_losses = logged_losses(reference), logged_losses(

@@ -12,10 +12,11 @@ REPO = Path(__file__).resolve().parents[2]
 POISONED = 'tests/fixtures/tiny_poisoned.py'  # NaN before iteration 4
 
 
-def train(work, *options):
+def train(work, demo_root, *options):
     return subprocess.run([
         sys.executable, 'tools/train.py', POISONED, '--work-dir',
-        str(work), '--cfg-options', 'train_cfg.max_iters=6', *options
+        str(work), '--cfg-options', 'train_cfg.max_iters=6',
+        f'data_root={demo_root}', *options
     ],
                           cwd=REPO,
                           capture_output=True,
@@ -28,7 +29,7 @@ def train(work, *options):
 
 @pytest.mark.slow
 def test_nan_loss_stops_with_iteration_and_term(tmp_path, demo_root):
-    out = train(tmp_path)
+    out = train(tmp_path, demo_root)
     assert out.returncode != 0
     assert 'NonFiniteLossError: non-finite loss at iteration 4' in out.stderr
     assert 'decode.loss_ce=nan' in out.stderr
@@ -38,7 +39,7 @@ def test_nan_loss_stops_with_iteration_and_term(tmp_path, demo_root):
 
 @pytest.mark.slow
 def test_skip_mode_drops_and_counts_bad_steps(tmp_path, demo_root):
-    out = train(tmp_path, 'custom_hooks.0.action=skip')
+    out = train(tmp_path, demo_root, 'custom_hooks.0.action=skip')
     assert out.returncode == 0, out.stderr[-3000:]
     logs = list(tmp_path.glob('*/vis_data/scalars.json'))
     rows = [json.loads(line) for line in logs[0].read_text().splitlines()]

@@ -83,10 +83,10 @@ def test_inductor_forward_equals_eager(model_and_input):
         torch.testing.assert_close(o, r, rtol=1e-4, atol=1e-4)
 
 
-def train_losses(work, *flags):
+def train_losses(work, demo_root, *flags):
     run = subprocess.run([
         sys.executable, 'tools/train.py', TINY, '--work-dir',
-        str(work), *flags, '--cfg-options', *SHORT
+        str(work), *flags, '--cfg-options', f'data_root={demo_root}', *SHORT
     ],
                          cwd=REPO,
                          env=dict(
@@ -106,14 +106,15 @@ def train_losses(work, *flags):
 
 @pytest.mark.slow
 def test_train_cli_speed_options_match_plain_run(tmp_path, demo_root):
-    plain, _ = train_losses(tmp_path / 'plain')
-    fast, log = train_losses(tmp_path / 'fast', '--channels-last', '--compile',
-                             '--cfg-options', 'compile.backend=aot_eager')
+    plain, _ = train_losses(tmp_path / 'plain', demo_root)
+    fast, log = train_losses(tmp_path / 'fast', demo_root, '--channels-last',
+                             '--compile', '--cfg-options',
+                             'compile.backend=aot_eager')
     assert 'compiled' in log
     assert sorted(plain) == sorted(fast) == [1, 2, 3]
     for it in plain:
         assert fast[it] == pytest.approx(plain[it], rel=1e-4)
-    amp, log = train_losses(tmp_path / 'amp', '--amp')
+    amp, log = train_losses(tmp_path / 'amp', demo_root, '--amp')
     assert 'CPUBF16OptimWrapper' in log
     assert amp[1] == pytest.approx(plain[1], rel=0.02)
     assert amp[1] != plain[1]

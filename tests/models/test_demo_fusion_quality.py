@@ -21,7 +21,8 @@ def trained(tmp_path_factory, demo_root):
     out = subprocess.run([
         sys.executable, 'tools/train.py', CONFIG, '--work-dir',
         str(work), '--cfg-options', 'train_cfg.max_iters=120',
-        'train_cfg.val_interval=1000', 'default_hooks.checkpoint.interval=120'
+        f'data_root={demo_root}', 'train_cfg.val_interval=1000',
+        'default_hooks.checkpoint.interval=120'
     ],
                          cwd=REPO,
                          capture_output=True,

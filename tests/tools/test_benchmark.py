@@ -43,7 +43,8 @@ def test_memory_scaling_rows():
 def test_training_interleaved(demo_root):
     stdout = run_benchmark('--train', '--train-iters', '4', '--warmup', '1',
                            '--crop', '32', '32', '--train-batch', '2',
-                           '--train-workers', '0')
+                           '--train-workers', '0', '--cfg-options',
+                           f'data_root={demo_root}')
     assert re.search(r'^training 2x4x32x32, 0 workers, 4 iterations', stdout,
                      re.M), stdout
     step = re.search(

@@ -24,7 +24,7 @@ def test_one_failing_rank_ends_the_job(tmp_path, demo_root):
     out = subprocess.run([
         'bash', 'tools/dist_train.sh', 'tests/fixtures/tiny_rank_failure.py',
         '2', '--work-dir',
-        str(tmp_path)
+        str(tmp_path), '--cfg-options', f'data_root={demo_root}'
     ],
                          cwd=REPO,
                          env=env,

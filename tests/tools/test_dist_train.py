@@ -21,11 +21,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def launch(work, nproc, env):
+def launch(work, nproc, env, demo_root):
     return subprocess.Popen([
         'bash', 'tools/dist_train.sh', BASELINE,
         str(nproc), '--work-dir',
-        str(work), *OPTS
+        str(work), *OPTS, f'data_root={demo_root}'
     ],
                             cwd=REPO,
                             stdout=subprocess.PIPE,
@@ -45,7 +45,8 @@ def finish(procs):
 
 @pytest.mark.slow
 def test_two_processes_one_node(tmp_path, demo_root):
-    procs, outs = finish([launch(tmp_path, 2, dict(PORT=str(free_port())))])
+    procs, outs = finish(
+        [launch(tmp_path, 2, dict(PORT=str(free_port())), demo_root)])
     proc, out = procs[0], outs[0]
     assert proc.returncode == 0, out[-4000:]
     assert 'Distributed training: True' in out
@@ -59,7 +60,7 @@ def test_two_nodes_on_loopback(tmp_path, demo_root):
     def start():
         env = dict(NNODES='2', MASTER_ADDR='127.0.0.1', PORT=str(free_port()))
         return [
-            launch(tmp_path, 1, dict(env, NODE_RANK=str(rank)))
+            launch(tmp_path, 1, dict(env, NODE_RANK=str(rank)), demo_root)
             for rank in (0, 1)
         ]
 

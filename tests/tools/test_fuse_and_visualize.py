@@ -34,7 +34,7 @@ def run(*args, check=True):
 def segfanet_run(tmp_path_factory, demo_root):
     work = tmp_path_factory.mktemp('segfanet')
     run('tools/train.py', CONFIG, '--work-dir', str(work), '--cfg-options',
-        *FAST)
+        f'data_root={demo_root}', *FAST)
     return work
 
 

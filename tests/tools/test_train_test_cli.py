@@ -35,7 +35,8 @@ def trained(tmp_path_factory, demo_root):
     """Train 24 iterations, then resume the same work_dir up to 36."""
     work = tmp_path_factory.mktemp('base')
     opts = FAST + [
-        'train_cfg.val_interval=100', 'default_hooks.checkpoint.interval=12'
+        f'data_root={demo_root}', 'train_cfg.val_interval=100',
+        'default_hooks.checkpoint.interval=12'
     ]
     run_tool('tools/train.py', BASELINE, '--work-dir', str(work),
              '--cfg-options', 'train_cfg.max_iters=24', *opts)
@@ -56,11 +57,13 @@ def test_resume_continues_from_last_checkpoint(trained):
 
 
 @pytest.mark.slow
-def test_test_tool_beats_all_background_and_writes_maps(trained, tmp_path):
+def test_test_tool_beats_all_background_and_writes_maps(
+        trained, tmp_path, demo_root):
     work, _ = trained
     log = run_tool('tools/test.py', BASELINE, str(work / 'iter_36.pth'),
                    '--work-dir', str(tmp_path / 't'), '--out',
-                   str(tmp_path / 'out'), '--cfg-options', *FAST)
+                   str(tmp_path / 'out'), '--cfg-options',
+                   f'data_root={demo_root}', *FAST)
     miou = float(re.search(r'mIoU: ([\d.]+)', log).group(1))
     # Predicting background everywhere scores IoU_bg / 3 < 33.4.
     assert miou > 40, log[-2000:]

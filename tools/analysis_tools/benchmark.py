@@ -52,6 +52,7 @@ import time
 from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
+from mmengine.config import DictAction
 from mmengine.hooks import Hook, IterTimerHook
 from mmseg.structures import SegDataSample
 from torch import nn
@@ -292,7 +293,7 @@ class InterleavedPlainSteps(Hook):
 
 
 def benchmark_training(args) -> None:
-    cfg = load_config(args.config)
+    cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = tempfile.mkdtemp(prefix='segfanet_bench_')
     cfg.train_cfg = dict(
         type='IterBasedTrainLoop',
@@ -375,6 +376,12 @@ def main() -> None:
         action='store_true',
         help='bfloat16 autocast (inference and training)')
     parser.add_argument('--train', action='store_true')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config for --train, key=value '
+        '(mmseg syntax), e.g. data_root=DIR')
     parser.add_argument('--train-iters', type=int, default=20)
     parser.add_argument('--train-batch', type=int, default=4)
     parser.add_argument(
