@@ -43,14 +43,22 @@ def finish(procs):
     return procs, [p.communicate(timeout=600)[0] for p in procs]
 
 
-@pytest.mark.slow
-def test_two_processes_one_node(tmp_path, demo_root):
+@pytest.fixture(scope='module')
+def two_process_run(tmp_path_factory, demo_root):
+    """A 4-iteration run of 2 CPU processes on one node: (status, log,
+    work_dir)."""
+    work = tmp_path_factory.mktemp('two_processes')
     procs, outs = finish(
-        [launch(tmp_path, 2, dict(PORT=str(free_port())), demo_root)])
-    proc, out = procs[0], outs[0]
-    assert proc.returncode == 0, out[-4000:]
+        [launch(work, 2, dict(PORT=str(free_port())), demo_root)])
+    return procs[0].returncode, outs[0], work
+
+
+@pytest.mark.slow
+def test_two_processes_one_node(two_process_run):
+    status, out, work = two_process_run
+    assert status == 0, out[-4000:]
     assert 'Distributed training: True' in out
-    assert (tmp_path / 'iter_4.pth').is_file()
+    assert (work / 'iter_4.pth').is_file()
     assert 'mIoU' in out
 
 
@@ -70,3 +78,30 @@ def test_two_nodes_on_loopback(tmp_path, demo_root):
     assert 'world_size: 2' in outs[0] or "'WORLD_SIZE': '2'" in outs[0] or \
         'Distributed training: True' in outs[0]
     assert (tmp_path / 'iter_4.pth').is_file()
+
+
+@pytest.mark.slow
+def test_dist_test_two_processes(two_process_run, tmp_path, demo_root):
+    """tools/dist_test.sh shares the 16 validation images between 2 ranks,
+    gathers the metric on rank 0, and every rank exits with status 0."""
+    status, train_log, work = two_process_run
+    assert status == 0, train_log[-4000:]
+    out = subprocess.run([
+        'bash', 'tools/dist_test.sh', BASELINE,
+        str(work / 'iter_4.pth'), '2', '--work-dir',
+        str(tmp_path / 'test'), '--out',
+        str(tmp_path / 'out'), '--cfg-options', f'data_root={demo_root}'
+    ],
+                         cwd=REPO,
+                         capture_output=True,
+                         text=True,
+                         timeout=600,
+                         env=dict(
+                             os.environ,
+                             OMP_NUM_THREADS='1',
+                             PORT=str(free_port()),
+                             PYTHONPATH=str(REPO / 'tests' / 'fixtures')))
+    log = out.stdout + out.stderr
+    assert out.returncode == 0, log[-4000:]
+    assert 'Iter(test) [8/8]' in log and 'mIoU' in log
+    assert len(list((tmp_path / 'out' / 'seg').glob('*.png'))) == 16
