@@ -3,7 +3,7 @@
 Selected by ``runner_type = 'SegFANetRunner'`` (``configs/_base_/
 default_runtime.py``); ``tools/train.py`` and ``tools/test.py`` build it
 through mmseg's ``RUNNERS`` registry, as mmseg's own tools do for any
-``runner_type``. It differs from mmengine 0.10.7's Runner in three ways, all
+``runner_type``. It differs from mmengine 0.10.7's Runner in four ways, all
 through overridable methods, so nothing in mmengine is patched:
 
 * **Atomic checkpoint files.** mmengine writes ``iter_N.pth`` in place; a
@@ -22,13 +22,20 @@ through overridable methods, so nothing in mmengine is patched:
   GPU this runner starts the process group with ``gloo`` and wraps CPU
   models with ``device_ids=None`` (as ``DistributedDataParallel`` requires).
   With a GPU, mmengine's own path runs unchanged.
+* **Schedules that follow ``train_cfg.max_iters``.** The schedules leave
+  out the ``end`` of their poly decay, so mmengine ends it at the run's last
+  iteration; a run shorter than the warm-up (``--cfg-options
+  train_cfg.max_iters=4``) would then give the decay ``begin=50 >= end=4``,
+  which mmengine refuses. An iteration-based scheduler without ``end`` that
+  begins at or after the last iteration never acts, so it is left out:
+  every learning rate stays what it would have been.
 """
 import datetime
 import glob
 import os
 import os.path as osp
 import re
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Union
 
 import torch
 import torch.distributed as torch_dist
@@ -71,7 +78,29 @@ def _fsync_and_replace(tmp_path: str, path: str) -> None:
 
 @RUNNERS.register_module()
 class SegFANetRunner(Runner):
-    """mmengine's Runner, with the three changes of the module docstring."""
+    """mmengine's Runner, with the four changes of the module docstring."""
+
+    def build_param_scheduler(self, scheduler: Union[Dict, List]):
+        return super().build_param_scheduler(
+            self._without_unreached(scheduler))
+
+    def _without_unreached(self, scheduler: Union[Dict, List]):
+        """``scheduler`` (a list, or one list per optimizer) without the
+        iteration-based configs that have no ``end`` and begin at or after
+        ``max_iters``."""
+        if isinstance(scheduler, dict) and 'type' not in scheduler:
+            return {
+                name: self._without_unreached(value)
+                for name, value in scheduler.items()
+            }
+        if not isinstance(scheduler, (list, tuple)):
+            return scheduler
+        return [
+            s for s in scheduler
+            if not (isinstance(s, dict) and s.get('by_epoch', True) is False
+                    and 'end' not in s
+                    and s.get('begin', 0) >= self.max_iters)
+        ]
 
     def setup_env(self, env_cfg: Dict) -> None:
         if (self.distributed and self.launcher == 'pytorch'
