@@ -98,8 +98,7 @@ class SegFANetRunner(Runner):
         return [
             s for s in scheduler
             if not (isinstance(s, dict) and s.get('by_epoch', True) is False
-                    and 'end' not in s
-                    and s.get('begin', 0) >= self.max_iters)
+                    and 'end' not in s and s.get('begin', 0) >= self.max_iters)
         ]
 
     def setup_env(self, env_cfg: Dict) -> None:
