@@ -1,30 +1,21 @@
 """A NaN loss stops training with the iteration and term named, or is
 skipped and counted when configured."""
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 POISONED = 'tests/fixtures/tiny_poisoned.py'  # NaN before iteration 4
 
 
 def train(work, demo_root, *options):
-    return subprocess.run([
+    return run_tool([
         sys.executable, 'tools/train.py', POISONED, '--work-dir',
         str(work), '--cfg-options', 'train_cfg.max_iters=6',
         f'data_root={demo_root}', *options
     ],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True,
-                          timeout=600,
-                          env=dict(
-                              os.environ,
-                              PYTHONPATH=str(REPO / 'tests' / 'fixtures')))
+                    fixtures=True)
 
 
 @pytest.mark.slow

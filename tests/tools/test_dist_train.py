@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tool_runs import run_tool
 
 REPO = Path(__file__).resolve().parents[2]
 # The early-fusion baseline at reduced width (tests/fixtures/tiny_baseline.py).
@@ -86,21 +87,14 @@ def test_dist_test_two_processes(two_process_run, tmp_path, demo_root):
     gathers the metric on rank 0, and every rank exits with status 0."""
     status, train_log, work = two_process_run
     assert status == 0, train_log[-4000:]
-    out = subprocess.run([
+    out = run_tool([
         'bash', 'tools/dist_test.sh', BASELINE,
         str(work / 'iter_4.pth'), '2', '--work-dir',
         str(tmp_path / 'test'), '--out',
         str(tmp_path / 'out'), '--cfg-options', f'data_root={demo_root}'
     ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600,
-                         env=dict(
-                             os.environ,
-                             OMP_NUM_THREADS='1',
-                             PORT=str(free_port()),
-                             PYTHONPATH=str(REPO / 'tests' / 'fixtures')))
+                   env=dict(OMP_NUM_THREADS='1', PORT=str(free_port())),
+                   fixtures=True)
     log = out.stdout + out.stderr
     assert out.returncode == 0, log[-4000:]
     assert 'Iter(test) [8/8]' in log and 'mIoU' in log
