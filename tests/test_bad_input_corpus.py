@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from tool_runs import run_tool
 
 from segfanet_mm.datasets import DatasetLayoutError, IVFDataset
 from segfanet_mm.datasets.transforms import ImageReadError
@@ -165,17 +166,14 @@ def test_fuse_tool_on_corpus(corpus, tmp_path):
     weights = tmp_path / 'w.pth'
     torch.save(model.state_dict(), weights)
     out_dir = tmp_path / 'out'
-    out = subprocess.run([
+    out = run_tool([
         sys.executable, 'tools/fuse.py', CONFIG,
         str(weights), '--ir',
         str(corpus / 'ir'), '--vis',
         str(corpus / 'vis'), '--out',
         str(out_dir)
     ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
+                   timeout=600)
     assert out.returncode == 1  # some pairs failed, and it says so
     assert 'Traceback' not in out.stderr
     for case, problem in FAILS.items():
@@ -268,16 +266,13 @@ def test_every_entry_point_reads_the_same_arrays(corpus, tmp_path):
                 torch.from_numpy(ref[..., :3]).permute(2, 0, 1)).to(
                     torch.uint8)), case
     out_dir = tmp_path / 'rule'
-    out = subprocess.run([
+    out = run_tool([
         sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
         str(corpus / 'ir'), '--vis',
         str(corpus / 'vis'), '--out',
         str(out_dir)
     ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
+                   timeout=600)
     assert 'Traceback' not in out.stderr
     assert 'warning: ' in out.stderr and 'ir_float_nan.png: 4 of' in out.stderr
     for case in works:
@@ -434,17 +429,14 @@ def test_fuse_cli_refuses_bad_arguments(corpus, checkpoints, tmp_path, case,
 
 @pytest.mark.slow
 def test_fuse_cli_error_is_one_line_and_status_1(corpus, tmp_path):
-    out = subprocess.run([
+    out = run_tool([
         sys.executable, 'tools/fuse.py', '--rule', 'max', '--tile', '-1',
         '--ir',
         str(corpus / 'ir'), '--vis',
         str(corpus / 'vis'), '--out',
         str(tmp_path / 'out')
     ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
+                   timeout=600)
     assert out.returncode == 1 and 'Traceback' not in out.stderr
     assert out.stderr.strip().splitlines()[-1] == (
         'error: --tile -1: use 0 (never tile) or at least 128 pixels')

@@ -1,18 +1,15 @@
 """Classical pixel-wise baselines (mean, max) through the API and
 tools/fuse.py --rule."""
-import subprocess
 import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 import torch
+from tool_runs import run_tool
 
 from segfanet_mm.apis import fuse_pair_classical
 from segfanet_mm.utils.colour import luminance
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def random_pair(h=37, w=53, seed=0):
@@ -51,27 +48,21 @@ def test_fuse_cli_rule(tmp_path):
     ir, vis = random_pair(40, 60, seed=1)
     cv2.imwrite(str(tmp_path / 'ir' / 'a.png'), ir)
     cv2.imwrite(str(tmp_path / 'vis' / 'a.png'), vis[..., ::-1])
-    out = subprocess.run([
+    out = run_tool([
         sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
         str(tmp_path / 'ir'), '--vis',
         str(tmp_path / 'vis'), '--out',
         str(tmp_path / 'out')
     ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=300)
+                   timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     fused = cv2.imread(
         str(tmp_path / 'out' / 'fused' / 'a.png'), cv2.IMREAD_UNCHANGED)
     assert np.array_equal(fused, fuse_pair_classical(ir, vis, 'max').fused)
     assert (tmp_path / 'out' / 'fused_rgb' / 'a.png').is_file()
-    both = subprocess.run([
+    both = run_tool([
         sys.executable, 'tools/fuse.py', 'cfg.py', '--rule', 'max', '--ir',
         'a', '--vis', 'b', '--out', 'c'
     ],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
+                    timeout=300)
     assert both.returncode == 2 and 'or --rule' in both.stderr
