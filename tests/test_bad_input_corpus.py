@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from tool_runs import run_tool
+from tool_runs import call_tool, run_tool
 
 from segfanet_mm.datasets import DatasetLayoutError, IVFDataset
 from segfanet_mm.datasets.transforms import ImageReadError
@@ -166,14 +166,9 @@ def test_fuse_tool_on_corpus(corpus, tmp_path):
     weights = tmp_path / 'w.pth'
     torch.save(model.state_dict(), weights)
     out_dir = tmp_path / 'out'
-    out = run_tool([
-        sys.executable, 'tools/fuse.py', CONFIG,
-        str(weights), '--ir',
-        str(corpus / 'ir'), '--vis',
-        str(corpus / 'vis'), '--out',
-        str(out_dir)
-    ],
-                   timeout=600)
+    out = call_tool('tools/fuse.py', CONFIG, str(weights), '--ir',
+                    str(corpus / 'ir'), '--vis', str(corpus / 'vis'), '--out',
+                    str(out_dir))
     assert out.returncode == 1  # some pairs failed, and it says so
     assert 'Traceback' not in out.stderr
     for case, problem in FAILS.items():
@@ -266,13 +261,9 @@ def test_every_entry_point_reads_the_same_arrays(corpus, tmp_path):
                 torch.from_numpy(ref[..., :3]).permute(2, 0, 1)).to(
                     torch.uint8)), case
     out_dir = tmp_path / 'rule'
-    out = run_tool([
-        sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
-        str(corpus / 'ir'), '--vis',
-        str(corpus / 'vis'), '--out',
-        str(out_dir)
-    ],
-                   timeout=600)
+    out = call_tool('tools/fuse.py', '--rule', 'max', '--ir',
+                    str(corpus / 'ir'), '--vis', str(corpus / 'vis'), '--out',
+                    str(out_dir))
     assert 'Traceback' not in out.stderr
     assert 'warning: ' in out.stderr and 'ir_float_nan.png: 4 of' in out.stderr
     for case in works:

@@ -1,12 +1,11 @@
 """Classical pixel-wise baselines (mean, max) through the API and
 tools/fuse.py --rule."""
-import sys
 
 import cv2
 import numpy as np
 import pytest
 import torch
-from tool_runs import run_tool
+from tool_runs import call_tool
 
 from segfanet_mm.apis import fuse_pair_classical
 from segfanet_mm.utils.colour import luminance
@@ -48,21 +47,14 @@ def test_fuse_cli_rule(tmp_path):
     ir, vis = random_pair(40, 60, seed=1)
     cv2.imwrite(str(tmp_path / 'ir' / 'a.png'), ir)
     cv2.imwrite(str(tmp_path / 'vis' / 'a.png'), vis[..., ::-1])
-    out = run_tool([
-        sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
-        str(tmp_path / 'ir'), '--vis',
-        str(tmp_path / 'vis'), '--out',
-        str(tmp_path / 'out')
-    ],
-                   timeout=300)
+    out = call_tool('tools/fuse.py', '--rule', 'max', '--ir',
+                    str(tmp_path / 'ir'), '--vis', str(tmp_path / 'vis'),
+                    '--out', str(tmp_path / 'out'))
     assert out.returncode == 0, out.stderr[-2000:]
     fused = cv2.imread(
         str(tmp_path / 'out' / 'fused' / 'a.png'), cv2.IMREAD_UNCHANGED)
     assert np.array_equal(fused, fuse_pair_classical(ir, vis, 'max').fused)
     assert (tmp_path / 'out' / 'fused_rgb' / 'a.png').is_file()
-    both = run_tool([
-        sys.executable, 'tools/fuse.py', 'cfg.py', '--rule', 'max', '--ir',
-        'a', '--vis', 'b', '--out', 'c'
-    ],
-                    timeout=300)
+    both = call_tool('tools/fuse.py', 'cfg.py', '--rule', 'max', '--ir', 'a',
+                     '--vis', 'b', '--out', 'c')
     assert both.returncode == 2 and 'or --rule' in both.stderr

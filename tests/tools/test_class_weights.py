@@ -1,24 +1,18 @@
 """class_weights.py: pixel shares per class and tempered median-frequency
 weights, from a folder of label maps; bad labels named."""
 import importlib.util
-import subprocess
-import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from data_paths import REPO_ROOT
+from tool_runs import call_tool
 
-REPO = Path(__file__).resolve().parents[2]
 TOOL = 'tools/analysis_tools/class_weights.py'
 
 
 def run(*args):
-    return subprocess.run([sys.executable, TOOL, *map(str, args)],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
+    return call_tool(TOOL, *args)
 
 
 @pytest.fixture
@@ -36,7 +30,8 @@ def labels(tmp_path):
 
 
 def test_weights_follow_the_formula(labels):
-    spec = importlib.util.spec_from_file_location('class_weights', REPO / TOOL)
+    spec = importlib.util.spec_from_file_location('class_weights',
+                                                  REPO_ROOT / TOOL)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     counts = tool.class_pixel_counts(str(labels), 3)

@@ -1,24 +1,18 @@
 """eval_segmentation.py: mmseg IoU per group and seed, errors naming files."""
 import csv
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from tool_runs import call_tool
 
-REPO = Path(__file__).resolve().parents[2]
 TOOL = 'tools/analysis_tools/eval_segmentation.py'
 
 
 def run(*args):
-    return subprocess.run([sys.executable, TOOL, *map(str, args)],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
+    return call_tool(TOOL, *args)
 
 
 def write(folder: Path, maps: dict) -> Path:

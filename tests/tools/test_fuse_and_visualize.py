@@ -1,15 +1,13 @@
 """tools/fuse.py, the visualization hook and analyze_logs on a real (short)
 SegFANet training run."""
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from tool_runs import call_tool, run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 FAST = [
     'train_cfg.max_iters=4', 'train_cfg.val_interval=4',
@@ -20,11 +18,8 @@ FAST = [
 
 
 def run(*args, check=True):
-    out = subprocess.run([sys.executable, *args],
-                         cwd=REPO,
-                         text=True,
-                         capture_output=True,
-                         timeout=600)
+    """Run the tool ``args[0]`` in this process; check its exit status."""
+    out = call_tool(*args)
     if check:
         assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
     return out
@@ -33,8 +28,11 @@ def run(*args, check=True):
 @pytest.fixture(scope='module')
 def segfanet_run(tmp_path_factory, demo_root):
     work = tmp_path_factory.mktemp('segfanet')
-    run('tools/train.py', CONFIG, '--work-dir', str(work), '--cfg-options',
-        f'data_root={demo_root}', *FAST)
+    out = run_tool([
+        sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+        str(work), '--cfg-options', f'data_root={demo_root}', *FAST
+    ])
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
     return work
 
 

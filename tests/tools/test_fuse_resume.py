@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from tool_runs import call_tool
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
@@ -21,11 +22,7 @@ FIELDS = ('fused', 'fused_rgb')
 
 
 def fuse(*args, check=True):
-    out = subprocess.run([sys.executable, 'tools/fuse.py', *map(str, args)],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
+    out = call_tool('tools/fuse.py', *args)
     assert 'Traceback' not in out.stderr, out.stderr[-3000:]
     if check:
         assert out.returncode == 0, out.stderr[-3000:]

@@ -1,21 +1,13 @@
 """Release and reporting tools: publish_model.py and results_table.py."""
 import csv
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import torch
-
-REPO = Path(__file__).resolve().parents[2]
+from tool_runs import call_tool
 
 
 def run(*args):
-    return subprocess.run([sys.executable, *args],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
+    return call_tool(*args)
 
 
 @pytest.mark.slow

@@ -1,18 +1,14 @@
 """Outputs never overwrite inputs, also when reached through links
 (segfanet_mm.utils.output_guard, tools/fuse.py, SaveFusionResultsHook)."""
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from tool_runs import call_tool
 
 from segfanet_mm.utils import (OutputOverlapError, check_output_file,
                                check_output_folder, resolved)
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_folder_through_a_link_or_inside_is_refused(tmp_path):
@@ -50,16 +46,9 @@ def test_fuse_cli_keeps_inputs_behind_a_link(tmp_path):
                                                           'p.png')
 
     def fuse(out):  # --overwrite: past the rerun check, to the output guard
-        return subprocess.run([
-            sys.executable, 'tools/fuse.py', '--rule', 'max', '--ir',
-            str(tmp_path / 'ir'), '--vis',
-            str(tmp_path / 'vis'), '--out',
-            str(out), '--overwrite'
-        ],
-                              cwd=REPO,
-                              capture_output=True,
-                              text=True,
-                              timeout=300)
+        return call_tool('tools/fuse.py', '--rule', 'max', '--ir',
+                         tmp_path / 'ir', '--vis', tmp_path / 'vis', '--out',
+                         out, '--overwrite')
 
     for out in (tmp_path / 'link', tmp_path / 'out'):
         run = fuse(out)

@@ -1,16 +1,11 @@
 """Panels and comparison pictures (segfanet_mm.visualization and
 tools/analysis_tools/compare_fusion.py)."""
-import subprocess
-import sys
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
+from tool_runs import call_tool
 
 from segfanet_mm.visualization import make_comparison, make_panel
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_make_panel_tiles_and_heights():
@@ -45,24 +40,18 @@ def test_compare_fusion_cli(tmp_path):
                 str(tmp_path / name / f'{stem}.jpg'),
                 np.full((*size, 3), 90, np.uint8))
     cmd = [
-        sys.executable, 'tools/analysis_tools/compare_fusion.py', '--ir',
+        'tools/analysis_tools/compare_fusion.py', '--ir',
         str(tmp_path / 'ir'), '--vis',
         str(tmp_path / 'vis'), '--method', f'one={tmp_path / "m1"}',
         '--height', '48', '--out',
         str(tmp_path / 'cmp.png'), '--stems', 'p', 'q'
     ]
-    run = subprocess.run(
-        cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    run = call_tool(*cmd)
     assert run.returncode == 0, run.stderr[-2000:]
     picture = cv2.imread(str(tmp_path / 'cmp.png'))
     # rows of 3 tiles: p is 64 wide at height 48, q is 24 wide
     assert picture.shape == (96, 3 * 64, 3)
-    run = subprocess.run(
-        cmd[:-1] + ['missing'],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300)
+    run = call_tool(*cmd[:-1], 'missing')
     assert run.returncode != 0
     assert "no image 'missing'" in run.stderr and 'infrared' in run.stderr
 
@@ -80,14 +69,13 @@ def test_compare_fusion_cli_colours_segmentation_and_labels(tmp_path):
         str(tmp_path / 'seg' / '01N.png'), np.full((16, 16), 2, np.uint8))
     cv2.imwrite(str(tmp_path / 'gt' / '01N.png'), np.zeros((16, 16), np.uint8))
     cmd = [
-        sys.executable, 'tools/analysis_tools/compare_fusion.py', '--ir',
+        'tools/analysis_tools/compare_fusion.py', '--ir',
         str(tmp_path / 'ir'), '--vis',
         str(tmp_path / 'vis'), '--seg', f'pred={tmp_path / "seg"}', '--gt',
         str(tmp_path / 'gt'), '--dataset', 'MSRSDataset', '--out',
         str(tmp_path / 'cmp.png'), '--stems', '01N', '--height', '32'
     ]
-    run = subprocess.run(
-        cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    run = call_tool(*cmd)
     assert run.returncode == 0, run.stderr[-2000:]
     picture = cv2.imread(str(tmp_path / 'cmp.png'))
     assert picture.shape == (32, 4 * 32, 3)
@@ -95,6 +83,5 @@ def test_compare_fusion_cli_colours_segmentation_and_labels(tmp_path):
     assert picture[-1, 96:].max() == 0  # ground truth: unlabelled, black
     cv2.imwrite(
         str(tmp_path / 'seg' / '01N.png'), np.full((16, 16), 9, np.uint8))
-    run = subprocess.run(
-        cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    run = call_tool(*cmd)
     assert run.returncode != 0 and 'out of range' in run.stderr
