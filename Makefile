@@ -19,8 +19,12 @@ lint:
 	@$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements/lint.txt
 	$(PYTHON) -m pre_commit run --all-files --show-diff-on-failure
 
+# Two pytest workers (pytest-xdist), each test file on one worker so that its
+# trained fixtures are built once; each worker and the tools it starts use one
+# thread (tests/conftest.py), so the two share the cores instead of fighting.
+TEST_WORKERS ?= 2
 test: install
-	$(PYTHON) -m pytest tests -q
+	$(PYTHON) -m pytest tests -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The edit loop: every test not marked slow (no training, no subprocess;
 # under a minute on 2 cores). CI runs `make test`, which includes these.

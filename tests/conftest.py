@@ -12,7 +12,15 @@ sys.path.insert(0, str(REPO_ROOT))
 # the converters' shared modules, imported as the converter scripts do
 sys.path.insert(0, str(REPO_ROOT / 'tools' / 'dataset_converters'))
 
+import torch  # noqa: E402
+
 import segfanet_mm  # noqa: E402,F401
+
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # pytest -n N: N workers share the cores; one thread each (and in the
+    # tools they start), as oversubscribed threads slow every worker down
+    os.environ['OMP_NUM_THREADS'] = '1'
+    torch.set_num_threads(1)
 
 
 @pytest.fixture
@@ -86,3 +94,15 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(old)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Test files with slow tests first (stable order otherwise): under
+    ``pytest -n N --dist loadfile`` the long files then start early and the
+    many short ones fill the gaps, instead of one long file running alone
+    at the end."""
+    slow_files = {
+        item.path
+        for item in items if item.get_closest_marker('slow') is not None
+    }
+    items.sort(key=lambda item: item.path not in slow_files)

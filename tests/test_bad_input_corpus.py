@@ -14,12 +14,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from data_paths import REPO_ROOT
 from tool_runs import call_tool, run_tool
 
 from segfanet_mm.datasets import DatasetLayoutError, IVFDataset
 from segfanet_mm.datasets.transforms import ImageReadError
 
-REPO = Path(__file__).resolve().parents[1]
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 H, W = 48, 64
 WORKS = {
@@ -225,7 +225,8 @@ def test_whu_converter_on_broken_scene_files(tmp_path, case, problem):
 
 def _eval_fusion():
     spec = importlib.util.spec_from_file_location(
-        '_eval_fusion_corpus', REPO / 'tools/analysis_tools/eval_fusion.py')
+        '_eval_fusion_corpus',
+        REPO_ROOT / 'tools/analysis_tools/eval_fusion.py')
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -367,7 +368,7 @@ CLI_CASES = {
 @pytest.fixture(scope='module')
 def fuse_tool():
     spec = importlib.util.spec_from_file_location('_fuse_tool',
-                                                  REPO / 'tools/fuse.py')
+                                                  REPO_ROOT / 'tools/fuse.py')
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -405,7 +406,7 @@ def test_fuse_cli_refuses_bad_arguments(corpus, checkpoints, tmp_path, case,
         argv += [key, *(v.format(**names) for v in values)]
     monkeypatch.setattr(sys, 'argv', argv)
     monkeypatch.setattr(warnings, 'showwarning', warnings.showwarning)
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(REPO_ROOT)
     try:
         with pytest.raises(SystemExit) as exit_info:
             fuse_tool.main()

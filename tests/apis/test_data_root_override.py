@@ -1,12 +1,11 @@
 """``--cfg-options data_root=DIR`` reaches the train, val and test loaders."""
-from pathlib import Path
 
 import pytest
+from data_paths import REPO_ROOT
 
 from segfanet_mm.apis import load_config
 from segfanet_mm.apis.config_utils import rebind_variable
 
-REPO = Path(__file__).resolve().parents[2]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
@@ -16,7 +15,7 @@ LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 ])
 def test_top_level_data_root_reaches_every_dataloader(config, tmp_path):
     cfg = load_config(
-        str(REPO / 'configs' / 'segfanet' / config),
+        str(REPO_ROOT / 'configs' / 'segfanet' / config),
         dict(data_root=str(tmp_path)))
     assert cfg.data_root == str(tmp_path)
     for loader in LOADERS:
@@ -25,7 +24,7 @@ def test_top_level_data_root_reaches_every_dataloader(config, tmp_path):
 
 def test_nested_override_given_with_it_wins(tmp_path):
     cfg = load_config(
-        str(REPO / 'configs' / 'segfanet' /
+        str(REPO_ROOT / 'configs' / 'segfanet' /
             'segfanet-s_1xb4-80k_whu-512x512.py'), {
                 'data_root': str(tmp_path / 'a'),
                 'val_dataloader.dataset.data_root': str(tmp_path / 'b')

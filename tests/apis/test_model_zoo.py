@@ -1,15 +1,14 @@
 """configs/segfanet/metafile.yaml: every released model's config, weights
 and numbers in mmseg's metafile format, and the weights fit the config."""
-from pathlib import Path
 
 import pytest
 import torch
 import yaml
+from data_paths import REPO_ROOT
 from mmengine.config import Config
 from mmseg.registry import MODELS
 
-REPO = Path(__file__).resolve().parents[2]
-METAFILE = REPO / 'configs' / 'segfanet' / 'metafile.yaml'
+METAFILE = REPO_ROOT / 'configs' / 'segfanet' / 'metafile.yaml'
 MODELS_ = yaml.safe_load(METAFILE.read_text())['Models']
 
 
@@ -23,7 +22,7 @@ def test_metafile_names_are_unique_and_in_the_collection():
 
 @pytest.mark.parametrize('entry', MODELS_, ids=[m['Name'] for m in MODELS_])
 def test_released_weights_fit_their_config(entry):
-    config, weights = REPO / entry['Config'], REPO / entry['Weights']
+    config, weights = REPO_ROOT / entry['Config'], REPO_ROOT / entry['Weights']
     assert config.is_file() and weights.is_file()
     assert weights.stat().st_size <= 2 * 2**20
     state = torch.load(weights, map_location='cpu', weights_only=True)
@@ -50,8 +49,8 @@ def test_msrs_weights_keep_a_night_pedestrian(shared_data):
     if not val.is_dir():
         pytest.skip(f'{val} not found')
     entry = next(m for m in MODELS_ if '_msrs-' in m['Config'])
-    model = init_fusion_model(REPO / entry['Config'],
-                              str(REPO / entry['Weights']))
+    model = init_fusion_model(REPO_ROOT / entry['Config'],
+                              str(REPO_ROOT / entry['Weights']))
     assert model.dataset_meta['classes'][2] == 'person'
     stem = '00717N'
     result = fuse_pair(model, val / 'ir' / f'{stem}.png',

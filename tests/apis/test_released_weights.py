@@ -1,18 +1,17 @@
 """The released SegFANet-S weights (checkpoints/segfanet_s_real.pth) load
 with their config and fuse: docs/results.md."""
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from data_paths import REPO_ROOT
 
 from segfanet_mm.apis import fuse_pair, fuse_pair_classical, init_fusion_model
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG = (
-    REPO / 'configs' / 'segfanet' /
+    REPO_ROOT / 'configs' / 'segfanet' /
     'segfanet-s_1xb8-1000i_roadscene-msrsmini-192x192.py')
-WEIGHTS = REPO / 'checkpoints' / 'segfanet_s_real.pth'
+WEIGHTS = REPO_ROOT / 'checkpoints' / 'segfanet_s_real.pth'
 
 
 @pytest.fixture(scope='module')

@@ -2,15 +2,13 @@
 one mapping in ``config_utils.RENAMED_CONFIGS``, with a warning naming the
 new file, and no alias files left in ``configs/``."""
 import logging
-from pathlib import Path
 
 import pytest
+from data_paths import REPO_ROOT
 from mmengine.logging import MMLogger
 
 from segfanet_mm.apis import load_config, resolve_config_path
 from segfanet_mm.apis.config_utils import RENAMED_CONFIGS
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 class Records(logging.Handler):
@@ -36,7 +34,7 @@ def warnings_logged():
     'old, new', sorted(RENAMED_CONFIGS.items()), ids=sorted(RENAMED_CONFIGS))
 def test_old_path_loads_the_new_config_with_one_warning(
         old, new, warnings_logged, monkeypatch):
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(REPO_ROOT)
     from_old = load_config(f'configs/{old}')
     assert warnings_logged == [
         f'config configs/{old} was renamed to configs/{new}; loading that '
@@ -51,13 +49,13 @@ def test_old_path_loads_the_new_config_with_one_warning(
 
 def test_no_alias_files_are_left():
     for old, new in RENAMED_CONFIGS.items():
-        assert not (REPO / 'configs' / old).exists(), old
-        assert (REPO / 'configs' / new).is_file(), new
+        assert not (REPO_ROOT / 'configs' / old).exists(), old
+        assert (REPO_ROOT / 'configs' / new).is_file(), new
 
 
 def test_absolute_old_paths_are_mapped_too(warnings_logged):
-    old = REPO / 'configs' / 'segfanet_whu.py'
-    new = REPO / 'configs' / RENAMED_CONFIGS['segfanet_whu.py']
+    old = REPO_ROOT / 'configs' / 'segfanet_whu.py'
+    new = REPO_ROOT / 'configs' / RENAMED_CONFIGS['segfanet_whu.py']
     assert resolve_config_path(str(old), warn=False) == str(new)
     assert warnings_logged == []
 
@@ -67,7 +65,7 @@ def test_absolute_old_paths_are_mapped_too(warnings_logged):
     'configs/segfanet/segfanet_whu.py'
 ])
 def test_unknown_paths_fail_as_before(path, warnings_logged, monkeypatch):
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(REPO_ROOT)
     assert resolve_config_path(path) == path
     with pytest.raises(FileNotFoundError, match=path):
         load_config(path)

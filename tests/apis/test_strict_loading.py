@@ -1,19 +1,17 @@
 """Inference loads weights strictly: a checkpoint of another variant, number
 of classes or model, or one holding NaN/Inf, is refused with the tensors
 named, never turned into images from a partly random network."""
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import torch
 from mmengine.runner import CheckpointLoader
+from tool_runs import run_tool
 
 from segfanet_mm.apis import init_fusion_model
 from segfanet_mm.utils.checkpoint_checks import (CheckpointMismatchError,
                                                  NonFiniteWeightsError)
 
-REPO = Path(__file__).resolve().parents[2]
 S_CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 B_CONFIG = 'configs/segfanet/segfanet-b_1xb4-400i_demo-128x128.py'
 FCN_CONFIG = 'configs/baselines/fcn_r18-4ch_1xb4-600i_demo-128x128.py'
@@ -93,15 +91,11 @@ def test_non_finite_weights_are_refused_naming_the_tensor(tmp_path, s_weights):
 @pytest.mark.slow
 def test_test_tool_refuses_a_checkpoint_of_another_config(
         s_weights, demo_root):
-    out = subprocess.run([
+    out = run_tool([
         sys.executable, 'tools/test.py', B_CONFIG,
         str(s_weights), '--cfg-options', f'data_root={demo_root}',
         'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=0'
-    ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
+    ])
     assert out.returncode != 0
     assert 'Traceback' not in out.stderr
     last = out.stderr.strip().splitlines()[-1]

@@ -2,18 +2,17 @@
 folders."""
 import os
 import os.path as osp
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from data_paths import REPO_ROOT
 from mmengine.config import Config
 from mmseg.registry import DATASETS
 
 from segfanet_mm.datasets import (DatasetLayoutError, MSRSDataset,
                                   PotsdamFusionDataset, WHUFusionDataset)
 
-REPO = Path(__file__).resolve().parents[2]
 PIPELINE = [
     dict(type='LoadIRVisPair'),
     dict(type='LoadIVFAnnotations'),
@@ -122,7 +121,7 @@ def test_msrs_label_values_compose_with_class_subset(tmp_path):
     ('segfanet-s_1xb4-40k_msrs-480x640.py', 'ln -s /path/to/MSRS {root}'),
 ])
 def test_configs_without_data_name_folder_and_command(tmp_path, config, hint):
-    cfg = Config.fromfile(str(REPO / 'configs' / 'segfanet' / config))
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'segfanet' / config))
     dataset_cfg = cfg.train_dataloader.dataset
     classes = DATASETS.get(dataset_cfg.type).METAINFO['classes']
     assert cfg.model.decode_head.num_classes == len(classes)
@@ -149,7 +148,8 @@ def test_msrs_seg_config_reads_the_split_layout(tmp_path):
     """The MSRS recipe's data set (msrs_seg: {train,val}/{vis,ir,label})
     through MSRSDataset's data_prefix, on a generated copy of the layout."""
     cfg = Config.fromfile(
-        str(REPO / 'configs/segfanet/segfanet-s_1xb8-800i_msrs-192x192.py'))
+        str(REPO_ROOT /
+            'configs/segfanet/segfanet-s_1xb8-800i_msrs-192x192.py'))
     root = tmp_path / 'msrs_seg'
     write_split(root, ('train/vis', 'train/ir', 'train/label'), [1, 8, 2])
     write_split(root, ('val/vis', 'val/ir', 'val/label'), [4])

@@ -6,13 +6,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import torch
+from data_paths import REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[2]
-ENV = dict(os.environ, PYTHONPATH=str(REPO / 'tests' / 'fixtures'))
+ENV = dict(os.environ, PYTHONPATH=str(REPO_ROOT / 'tests' / 'fixtures'))
 
 
 def train(config, work, demo_root, *extra):
@@ -21,7 +20,7 @@ def train(config, work, demo_root, *extra):
         '--work-dir',
         str(work), '--cfg-options', f'data_root={demo_root}', *extra
     ],
-                            cwd=REPO,
+                            cwd=REPO_ROOT,
                             env=ENV,
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE,

@@ -6,16 +6,15 @@ for SegFANet-S's training step on 2 cores, 25 s for the tiny model)."""
 import copy
 import json
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import torch
+from data_paths import REPO_ROOT
 from mmengine.config import Config
 from mmseg.registry import MODELS
+from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 TINY = 'tests/fixtures/tiny_baseline.py'
 SHORT = [
@@ -29,7 +28,7 @@ SHORT = [
 @pytest.fixture(scope='module')
 def model_and_input():
     torch.manual_seed(0)
-    model = MODELS.build(Config.fromfile(REPO / CONFIG).model).eval()
+    model = MODELS.build(Config.fromfile(REPO_ROOT / CONFIG).model).eval()
     return model, torch.rand(2, 4, 96, 128)
 
 
@@ -84,17 +83,12 @@ def test_inductor_forward_equals_eager(model_and_input):
 
 
 def train_losses(work, demo_root, *flags):
-    run = subprocess.run([
+    run = run_tool([
         sys.executable, 'tools/train.py', TINY, '--work-dir',
         str(work), *flags, '--cfg-options', f'data_root={demo_root}', *SHORT
     ],
-                         cwd=REPO,
-                         env=dict(
-                             os.environ,
-                             PYTHONPATH=str(REPO / 'tests' / 'fixtures')),
-                         capture_output=True,
-                         text=True,
-                         timeout=900)
+                   fixtures=True,
+                   timeout=900)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
     rows = [
         json.loads(line) for log in work.glob('*/vis_data/scalars.json')

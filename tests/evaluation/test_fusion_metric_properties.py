@@ -1,7 +1,6 @@
 """Properties of the fusion metrics that hold whatever the data."""
 import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,11 +10,11 @@ try:  # importing the plugin first makes mmseg usable on mmcv-lite
     import segfanet_mm  # noqa: F401
 except ImportError:  # pragma: no cover - only while the package is broken
     pass
+from data_paths import REPO_ROOT
+
 from segfanet_mm.evaluation import (METRIC_NAMES, FusionConvention,
                                     compute_fusion_metrics)
 from segfanet_mm.evaluation import functional as FM
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def smooth_image(h, w, seed, lo=0, hi=255):
@@ -235,7 +234,7 @@ def test_agrees_with_numpy_baseline(triple):
     benchmark script gives the same numbers."""
     pytest.importorskip('scipy')
     pytest.importorskip('sklearn')
-    path = REPO / 'tools' / 'analysis_tools' / 'benchmark_metrics.py'
+    path = REPO_ROOT / 'tools' / 'analysis_tools' / 'benchmark_metrics.py'
     spec = importlib.util.spec_from_file_location('_bench_metrics', path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

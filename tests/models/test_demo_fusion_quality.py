@@ -1,35 +1,32 @@
 """After a short demo training, the fused image keeps the IR targets at
 night and the visible texture by day, where a plain average halves both."""
-import subprocess
 import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from data_paths import REPO_ROOT
+from tool_runs import run_tool
 
 from segfanet_mm.apis import fuse_pair, init_fusion_model
 from segfanet_mm.datasets.transforms import load_infrared, load_visible
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 
 
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory, demo_root):
     work = tmp_path_factory.mktemp('quality')
-    out = subprocess.run([
+    out = run_tool([
         sys.executable, 'tools/train.py', CONFIG, '--work-dir',
         str(work), '--cfg-options', 'train_cfg.max_iters=120',
         f'data_root={demo_root}', 'train_cfg.val_interval=1000',
         'default_hooks.checkpoint.interval=120'
     ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=900)
+                   timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
-    model = init_fusion_model(REPO / CONFIG, str(work / 'iter_120.pth'))
+    model = init_fusion_model(REPO_ROOT / CONFIG, str(work / 'iter_120.pth'))
     return model, Path(demo_root)
 
 

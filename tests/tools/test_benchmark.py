@@ -1,27 +1,23 @@
 """tools/analysis_tools/benchmark.py: memory-scaling and training modes run
 end to end and print their rows (no timing assertions: timings are noisy)."""
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from data_paths import REPO_ROOT
+from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / 'tools' / 'analysis_tools' / 'benchmark.py'
+SCRIPT = REPO_ROOT / 'tools' / 'analysis_tools' / 'benchmark.py'
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 NUMBER = r'([+-]?[0-9.]+)'
 
 
 def run_benchmark(*args: str) -> str:
-    out = subprocess.run([
+    out = run_tool([
         sys.executable,
         str(SCRIPT), CONFIG, '--skip-inference', '--threads', '1', *args
     ],
-                         cwd=REPO,
-                         text=True,
-                         capture_output=True,
-                         timeout=300)
+                   timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return out.stdout
 

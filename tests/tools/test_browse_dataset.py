@@ -1,15 +1,14 @@
 """tools/analysis_tools/browse_dataset.py on generated labelled and
 label-free folders."""
 import os
-from pathlib import Path
 
 import cv2
 import numpy as np
+from data_paths import REPO_ROOT
 
 from segfanet_mm.datasets import PotsdamFusionDataset
 from tools.analysis_tools import browse_dataset
 
-REPO = Path(__file__).resolve().parents[2]
 POTSDAM_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py'
 H, W, GAP = 24, 32, browse_dataset.GAP
 
@@ -40,7 +39,8 @@ def test_labelled_panels_match_sources(tmp_path):
     root = tmp_path / 'potsdam'
     write_pairs(root, 'val', ['2_13_0_0', '2_13_0_512', '2_14_0_0'])
     out = browse_dataset.main([
-        str(REPO / POTSDAM_CONFIG), '--split', 'val', '--num', '2', '--out',
+        str(REPO_ROOT / POTSDAM_CONFIG), '--split', 'val', '--num', '2',
+        '--out',
         str(tmp_path / 'browse'), '--cfg-options',
         f'val_dataloader.dataset.data_root={root}'
     ])
@@ -66,7 +66,7 @@ def test_label_free_data_gets_two_panels(tmp_path):
     root = tmp_path / 'roadscene'
     write_pairs(root, '', ['FLIR_00006', 'FLIR_00018'], with_ann=False)
     out = browse_dataset.main([
-        str(REPO / 'configs/_base_/datasets/roadscene.py'), '--out',
+        str(REPO_ROOT / 'configs/_base_/datasets/roadscene.py'), '--out',
         str(tmp_path / 'browse'), '--cfg-options',
         f'train_dataloader.dataset.data_root={root}'
     ])

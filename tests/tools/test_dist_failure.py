@@ -3,11 +3,9 @@ import os
 import socket
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
+from data_paths import REPO_ROOT
 
 
 @pytest.mark.slow
@@ -19,14 +17,14 @@ def test_one_failing_rank_ends_the_job(tmp_path, demo_root):
         os.environ,
         PORT=str(port),
         OMP_NUM_THREADS='1',
-        PYTHONPATH=str(REPO / 'tests' / 'fixtures'))
+        PYTHONPATH=str(REPO_ROOT / 'tests' / 'fixtures'))
     start = time.time()
     out = subprocess.run([
         'bash', 'tools/dist_train.sh', 'tests/fixtures/tiny_rank_failure.py',
         '2', '--work-dir',
         str(tmp_path), '--cfg-options', f'data_root={demo_root}'
     ],
-                         cwd=REPO,
+                         cwd=REPO_ROOT,
                          env=env,
                          capture_output=True,
                          text=True,

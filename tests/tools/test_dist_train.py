@@ -2,12 +2,11 @@
 import os
 import socket
 import subprocess
-from pathlib import Path
 
 import pytest
+from data_paths import REPO_ROOT
 from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 # The early-fusion baseline at reduced width (tests/fixtures/tiny_baseline.py).
 BASELINE = 'tests/fixtures/tiny_baseline.py'
 OPTS = [
@@ -28,14 +27,15 @@ def launch(work, nproc, env, demo_root):
         str(nproc), '--work-dir',
         str(work), *OPTS, f'data_root={demo_root}'
     ],
-                            cwd=REPO,
+                            cwd=REPO_ROOT,
                             stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT,
                             text=True,
                             env=dict(
                                 os.environ,
                                 OMP_NUM_THREADS='1',
-                                PYTHONPATH=str(REPO / 'tests' / 'fixtures'),
+                                PYTHONPATH=str(REPO_ROOT / 'tests' /
+                                               'fixtures'),
                                 **env))
 
 

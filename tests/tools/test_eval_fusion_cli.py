@@ -3,17 +3,16 @@ import csv
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from data_paths import shared_data_dir
+from data_paths import REPO_ROOT, shared_data_dir
+from tool_runs import call_tool
 
 cv2 = pytest.importorskip('cv2')
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / 'tools' / 'analysis_tools' / 'eval_fusion.py'
+SCRIPT = REPO_ROOT / 'tools' / 'analysis_tools' / 'eval_fusion.py'
 NAMES = ('EN', 'SD', 'SF', 'AG', 'MI', 'SCD', 'VIF', 'Qabf', 'SSIM', 'CC',
          'PSNR', 'MSE')
 
@@ -205,18 +204,10 @@ def test_cli_no_triples_and_ambiguous_stems(cli, folders, tmp_path, capsys):
 @pytest.mark.slow
 def test_cli_on_metric_fixture(tmp_path):
     out_csv = tmp_path / 'gff.csv'
-    proc = run_cli(
-        '--fused',
-        FIXTURE / 'fused' / 'GFF',
-        '--ir',
-        FIXTURE / 'ir',
-        '--vis',
-        FIXTURE / 'vis',
-        '--csv',
-        out_csv,
-        '--threads',
-        1,
-        cwd=REPO)
+    proc = call_tool('tools/analysis_tools/eval_fusion.py', '--fused',
+                     FIXTURE / 'fused' / 'GFF', '--ir', FIXTURE / 'ir',
+                     '--vis', FIXTURE / 'vis', '--csv', out_csv, '--threads',
+                     1)
     assert proc.returncode == 0, proc.stderr
     assert 'Missing partners' not in proc.stdout
     rows = read_csv(out_csv)

@@ -14,9 +14,9 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from data_paths import REPO_ROOT
 from tool_runs import call_tool
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 FIELDS = ('fused', 'fused_rgb')
 
@@ -125,7 +125,7 @@ def test_killed_run_resumes_to_the_outputs_of_an_uninterrupted_one(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, 'tools/fuse.py', *map(str, model), '--out',
          str(out)],
-        cwd=REPO,
+        cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     while proc.poll() is None:  # kill at the first complete output

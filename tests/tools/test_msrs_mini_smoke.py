@@ -9,14 +9,12 @@ Training crops are quartered (240 x 320) and validation sees 1 pair, to
 keep the CPU run short.
 """
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from data_paths import shared_data_dir
-
-REPO = Path(__file__).resolve().parents[2]
+from data_paths import REPO_ROOT, shared_data_dir
+from tool_runs import run_tool
 
 
 def msrs_mini() -> Path:
@@ -47,21 +45,17 @@ def test_train_msrs_config_on_msrs_mini(tmp_path):
     config = tmp_path / 'segfanet-s_1xb4-40k_msrs-mini.py'
     config.write_text(
         OVERRIDE.format(
-            config=REPO / 'configs' / 'segfanet' /
+            config=REPO_ROOT / 'configs' / 'segfanet' /
             'segfanet-s_1xb4-40k_msrs-480x640.py',
             root=msrs_mini()))
     work = tmp_path / 'work'
-    run = subprocess.run([
+    run = run_tool([
         sys.executable, 'tools/train.py',
         str(config), '--work-dir',
         str(work), '--cfg-options',
         'train_dataloader.dataset.pipeline.2.scale=(320,240)',
         'train_dataloader.dataset.pipeline.3.crop_size=(240,320)'
-    ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
+    ])
     log = run.stdout + run.stderr
     assert run.returncode == 0, log[-3000:]
     assert 'Iter(train) [2/2]' in log

@@ -3,15 +3,15 @@ keep finished runs, and input errors before any training."""
 import csv
 import importlib.util
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from data_paths import REPO_ROOT
+from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 TOOL = 'tools/analysis_tools/segment_fused.py'
 # a tiny BiSeNetV2 and a 2-iteration schedule: the protocol, not the model
 TINY = [
@@ -65,12 +65,7 @@ def run(data: Path, work: Path, *methods: str, options=TINY, jobs=1):
             args += [f'--{split}-{kind}', str(data / split / kind)]
     for method in methods:
         args += ['--method', method]
-    return subprocess.run(
-        args + ['--cfg-options', *options],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600)
+    return run_tool(args + ['--cfg-options', *options])
 
 
 def table_rows(work: Path) -> dict:
@@ -155,7 +150,8 @@ def test_table_failures_and_rerun(data, tmp_path):
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location('segment_fused', REPO / TOOL)
+    spec = importlib.util.spec_from_file_location('segment_fused',
+                                                  REPO_ROOT / TOOL)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

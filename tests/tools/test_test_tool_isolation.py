@@ -1,17 +1,17 @@
 """tools/test.py with the released config and a user's own test data never
 touches the training data (issue 19, item 9): the config's train data_root
 does not exist, and testing still runs, draws its panels and writes maps."""
-import subprocess
 import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from data_paths import REPO_ROOT
+from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 CONFIG = 'configs/segfanet/segfanet-s_1xb8-800i_msrs-192x192.py'
-WEIGHTS = REPO / 'checkpoints' / 'segfanet-s_msrs.pth'
+WEIGHTS = REPO_ROOT / 'checkpoints' / 'segfanet-s_msrs.pth'
 
 
 def write_test_split(root: Path, stems, h=96, w=128) -> None:
@@ -39,7 +39,7 @@ def test_testing_never_builds_the_training_data(tmp_path):
     user = tmp_path / 'my_data'
     write_test_split(user, ['n1', 'n2'])
     missing = tmp_path / 'no_training_data_here'
-    out = subprocess.run([
+    out = run_tool([
         sys.executable, 'tools/test.py', CONFIG,
         str(WEIGHTS), '--work-dir',
         str(tmp_path / 'work'), '--out',
@@ -48,11 +48,7 @@ def test_testing_never_builds_the_training_data(tmp_path):
         f'val_dataloader.dataset.data_root={missing}',
         f'test_dataloader.dataset.data_root={user}',
         'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=0'
-    ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
+    ])
     assert out.returncode == 0, out.stderr[-3000:]
     assert not missing.exists()
     assert sorted(p.name for p in (tmp_path / 'out' / 'seg').iterdir()) == [

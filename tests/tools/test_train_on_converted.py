@@ -4,15 +4,14 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import potsdam_fusion
 import pytest
 import whu_opt_sar
+from data_paths import REPO_ROOT
 from test_potsdam_converter import make_archives
 from test_whu_converter import SCENES, write_scene
 
-REPO = Path(__file__).resolve().parents[2]
 WHU_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_whu-512x512.py'
 POTSDAM_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py'
 # A few iterations on 64 x 64 crops; the data root is the only data option.
@@ -45,7 +44,7 @@ def train(command, data_root, work, env=None):
         *command, '--work-dir',
         str(work), '--cfg-options', f'data_root={data_root}', *OPTS
     ],
-                         cwd=REPO,
+                         cwd=REPO_ROOT,
                          text=True,
                          env=dict(
                              os.environ, OMP_NUM_THREADS='1', **(env or {})),

@@ -3,13 +3,12 @@ import json
 import os
 import os.path as osp
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from data_paths import REPO_ROOT
+from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 BASELINE = 'configs/baselines/fcn_r18-4ch_1xb4-600i_demo-128x128.py'
 FAST = [
     'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=0',
@@ -19,13 +18,9 @@ FAST = [
 ]
 
 
-def run_tool(*args, env=None, timeout=600):
-    out = subprocess.run([sys.executable, *args],
-                         cwd=REPO,
-                         text=True,
-                         capture_output=True,
-                         timeout=timeout,
-                         env=dict(os.environ, **(env or {})))
+def run(*args):
+    """Run the tool ``args[0]`` in a new process; return its output."""
+    out = run_tool([sys.executable, *args])
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return out.stdout + out.stderr
 
@@ -38,11 +33,10 @@ def trained(tmp_path_factory, demo_root):
         f'data_root={demo_root}', 'train_cfg.val_interval=100',
         'default_hooks.checkpoint.interval=12'
     ]
-    run_tool('tools/train.py', BASELINE, '--work-dir', str(work),
-             '--cfg-options', 'train_cfg.max_iters=24', *opts)
-    log = run_tool('tools/train.py', BASELINE, '--work-dir', str(work),
-                   '--resume', '--cfg-options', 'train_cfg.max_iters=36',
-                   *opts)
+    run('tools/train.py', BASELINE, '--work-dir', str(work), '--cfg-options',
+        'train_cfg.max_iters=24', *opts)
+    log = run('tools/train.py', BASELINE, '--work-dir', str(work), '--resume',
+              '--cfg-options', 'train_cfg.max_iters=36', *opts)
     return work, log
 
 
@@ -60,10 +54,10 @@ def test_resume_continues_from_last_checkpoint(trained):
 def test_test_tool_beats_all_background_and_writes_maps(
         trained, tmp_path, demo_root):
     work, _ = trained
-    log = run_tool('tools/test.py', BASELINE, str(work / 'iter_36.pth'),
-                   '--work-dir', str(tmp_path / 't'), '--out',
-                   str(tmp_path / 'out'), '--cfg-options',
-                   f'data_root={demo_root}', *FAST)
+    log = run('tools/test.py',
+              BASELINE, str(work / 'iter_36.pth'), '--work-dir',
+              str(tmp_path / 't'), '--out', str(tmp_path / 'out'),
+              '--cfg-options', f'data_root={demo_root}', *FAST)
     miou = float(re.search(r'mIoU: ([\d.]+)', log).group(1))
     # Predicting background everywhere scores IoU_bg / 3 < 33.4.
     assert miou > 40, log[-2000:]
@@ -75,17 +69,14 @@ def test_test_tool_beats_all_background_and_writes_maps(
 
 @pytest.mark.slow
 def test_cfg_options_and_missing_config_are_handled(tmp_path):
-    out = subprocess.run([sys.executable, 'tools/train.py', 'configs/nope.py'],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=120)
+    out = run_tool([sys.executable, 'tools/train.py', 'configs/nope.py'],
+                   timeout=120)
     assert out.returncode != 0 and 'configs/nope.py does not exist' in \
         out.stderr
 
 
 def test_amp_flag_selects_a_mixed_precision_wrapper():
     from segfanet_mm.apis import enable_amp, load_config
-    cfg = load_config(osp.join(REPO, BASELINE))
+    cfg = load_config(osp.join(REPO_ROOT, BASELINE))
     enable_amp(cfg)
     assert cfg.optim_wrapper.type in ('AmpOptimWrapper', 'CPUBF16OptimWrapper')

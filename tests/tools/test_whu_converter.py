@@ -3,9 +3,7 @@ laid out as the release: image/ (or optical/), lbl/, sar/, compressed
 GeoTIFFs, optical bands stored B, G, R, NIR."""
 import os
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -15,8 +13,8 @@ import tiling
 import whu_opt_sar
 from raster import ConversionError, to_uint8
 from tiling import run_command
+from tool_runs import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 # Scenes of the official split list, with their official split.
 SCENES = dict(NH49E001013='train', NH49E001014='test', NH49E002014='train')
 # Names the hash split sends to train, val and test.
@@ -308,16 +306,13 @@ def test_compressed_geotiffs_are_read(tmp_path, compression):
 @pytest.mark.slow
 def test_command_line_in_parallel(src, tmp_path):
     out = tmp_path / 'whu'
-    run = subprocess.run([
+    run = run_tool([
         sys.executable, 'tools/dataset_converters/whu_opt_sar.py',
         str(src), '--out',
         str(out), '--tile-size',
         str(TILE), '--nproc', '2'
     ],
-                         cwd=REPO,
-                         capture_output=True,
-                         text=True,
-                         timeout=300)
+                   timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert 'converting 3 of 3 scenes' in run.stdout, run.stdout
     assert len(tile_files(out)) == 3 * 3 * 12
