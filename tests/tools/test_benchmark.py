@@ -4,28 +4,33 @@ import re
 import sys
 
 import pytest
-from data_paths import REPO_ROOT
-from tool_runs import run_tool
+from tool_runs import call_tool, run_tool
 
-SCRIPT = REPO_ROOT / 'tools' / 'analysis_tools' / 'benchmark.py'
+SCRIPT = 'tools/analysis_tools/benchmark.py'
 CONFIG = 'configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py'
 NUMBER = r'([+-]?[0-9.]+)'
 
 
-def run_benchmark(*args: str) -> str:
-    out = run_tool([
-        sys.executable,
-        str(SCRIPT), CONFIG, '--skip-inference', '--threads', '1', *args
-    ],
-                   timeout=300)
+def run_benchmark(*args: str, in_process: bool = False) -> str:
+    """Run benchmark.py; ``in_process``: in this process (no Runner is
+    built: the memory probes it starts are processes of their own)."""
+    args = (SCRIPT, CONFIG, '--skip-inference', '--threads', '1', *args)
+    out = call_tool(*args) if in_process else run_tool(
+        [sys.executable, *map(str, args)], timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return out.stdout
 
 
 @pytest.mark.slow
 def test_memory_scaling_rows():
-    stdout = run_benchmark('--memory-scaling', '--sizes', '160x192', '240x320',
-                           '--tile', '128')
+    stdout = run_benchmark(
+        '--memory-scaling',
+        '--sizes',
+        '160x192',
+        '240x320',
+        '--tile',
+        '128',
+        in_process=True)
     rows = re.findall(
         rf'^\| (\d+) x (\d+) \| {NUMBER} \| {NUMBER} \| {NUMBER} \| '
         rf'{NUMBER} \| {NUMBER} \|$', stdout, re.M)
