@@ -20,13 +20,13 @@ def trained(tmp_path_factory, demo_root):
     work = tmp_path_factory.mktemp('quality')
     out = run_tool([
         sys.executable, 'tools/train.py', CONFIG, '--work-dir',
-        str(work), '--cfg-options', 'train_cfg.max_iters=120',
+        str(work), '--cfg-options', 'train_cfg.max_iters=100',
         f'data_root={demo_root}', 'train_cfg.val_interval=1000',
-        'default_hooks.checkpoint.interval=120'
+        'default_hooks.checkpoint.interval=100'
     ],
                    timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
-    model = init_fusion_model(REPO_ROOT / CONFIG, str(work / 'iter_120.pth'))
+    model = init_fusion_model(REPO_ROOT / CONFIG, str(work / 'iter_100.pth'))
     return model, Path(demo_root)
 
 

@@ -27,27 +27,27 @@ def run(*args):
 
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory, demo_root):
-    """Train 24 iterations, then resume the same work_dir up to 36."""
+    """Train 16 iterations, then resume the same work_dir up to 24."""
     work = tmp_path_factory.mktemp('base')
     opts = FAST + [
         f'data_root={demo_root}', 'train_cfg.val_interval=100',
-        'default_hooks.checkpoint.interval=12'
+        'default_hooks.checkpoint.interval=8'
     ]
     run('tools/train.py', BASELINE, '--work-dir', str(work), '--cfg-options',
-        'train_cfg.max_iters=24', *opts)
+        'train_cfg.max_iters=16', *opts)
     log = run('tools/train.py', BASELINE, '--work-dir', str(work), '--resume',
-              '--cfg-options', 'train_cfg.max_iters=36', *opts)
+              '--cfg-options', 'train_cfg.max_iters=24', *opts)
     return work, log
 
 
 @pytest.mark.slow
 def test_resume_continues_from_last_checkpoint(trained):
     work, log = trained
-    assert 'resumed epoch: 0, iter: 24' in log
-    assert 'Iter(train) [28/36]' in log and 'Iter(train) [ 4/36]' not in log
-    assert (work / 'iter_36.pth').is_file()
+    assert 'resumed epoch: 0, iter: 16' in log
+    assert 'Iter(train) [20/24]' in log and 'Iter(train) [ 4/24]' not in log
+    assert (work / 'iter_24.pth').is_file()
     assert open(work /
-                'last_checkpoint').read().strip().endswith('iter_36.pth')
+                'last_checkpoint').read().strip().endswith('iter_24.pth')
 
 
 @pytest.mark.slow
@@ -55,7 +55,7 @@ def test_test_tool_beats_all_background_and_writes_maps(
         trained, tmp_path, demo_root):
     work, _ = trained
     log = run('tools/test.py',
-              BASELINE, str(work / 'iter_36.pth'), '--work-dir',
+              BASELINE, str(work / 'iter_24.pth'), '--work-dir',
               str(tmp_path / 't'), '--out', str(tmp_path / 'out'),
               '--cfg-options', f'data_root={demo_root}', *FAST)
     miou = float(re.search(r'mIoU: ([\d.]+)', log).group(1))
