@@ -10,11 +10,13 @@ new process pays.
 import io
 import os
 import runpy
+import socket
 import subprocess
 import sys
 import traceback
 import warnings
 from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
 from typing import Dict, Optional, Sequence
 
 import torch
@@ -23,25 +25,37 @@ from data_paths import REPO_ROOT
 FIXTURES = REPO_ROOT / 'tests' / 'fixtures'
 
 
-def run_tool(args: Sequence[str],
-             env: Optional[Dict[str, str]] = None,
-             fixtures: bool = False,
-             timeout: int = 600) -> subprocess.CompletedProcess:
-    """Run ``args`` in the repository root and capture its text output.
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for torchrun)."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
-    ``env`` adds to the environment; ``fixtures`` makes the test configs'
-    modules (``tests/fixtures``) importable.
-    """
+
+def tool_env(env: Optional[Dict[str, str]] = None,
+             fixtures: bool = False) -> Dict[str, str]:
+    """This process's environment plus ``env``; ``fixtures`` makes the test
+    configs' modules (``tests/fixtures``) importable."""
     extra = dict(env or {})
     if fixtures:
         extra['PYTHONPATH'] = str(FIXTURES)
+    return dict(os.environ, **extra)
+
+
+def run_tool(args: Sequence[str],
+             env: Optional[Dict[str, str]] = None,
+             fixtures: bool = False,
+             timeout: int = 600,
+             cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
+    """Run ``args`` in ``cwd`` (the repository root) and capture its text
+    output; ``env`` and ``fixtures`` as in :func:`tool_env`."""
     return subprocess.run(
         list(args),
-        cwd=REPO_ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=dict(os.environ, **extra))
+        env=tool_env(env, fixtures))
 
 
 def _exit_status(code) -> int:

@@ -1,6 +1,5 @@
 """SIGKILL a run at a random iteration, resume it, get the same result."""
 import json
-import os
 import random
 import signal
 import subprocess
@@ -10,8 +9,7 @@ import time
 import pytest
 import torch
 from data_paths import REPO_ROOT
-
-ENV = dict(os.environ, PYTHONPATH=str(REPO_ROOT / 'tests' / 'fixtures'))
+from tool_runs import tool_env
 
 
 def train(config, work, demo_root, *extra):
@@ -21,7 +19,7 @@ def train(config, work, demo_root, *extra):
         str(work), '--cfg-options', f'data_root={demo_root}', *extra
     ],
                             cwd=REPO_ROOT,
-                            env=ENV,
+                            env=tool_env(fixtures=True),
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE,
                             text=True)

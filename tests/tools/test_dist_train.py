@@ -1,11 +1,9 @@
 """tools/dist_train.sh on CPU: 2 processes on one node, and 2 nodes."""
-import os
-import socket
 import subprocess
 
 import pytest
 from data_paths import REPO_ROOT
-from tool_runs import run_tool
+from tool_runs import free_port, run_tool, tool_env
 
 # The early-fusion baseline at reduced width (tests/fixtures/tiny_baseline.py).
 BASELINE = 'tests/fixtures/tiny_baseline.py'
@@ -13,12 +11,6 @@ OPTS = [
     '--cfg-options', 'train_cfg.max_iters=4', 'train_cfg.val_interval=4',
     'default_hooks.checkpoint.interval=4'
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def launch(work, nproc, env, demo_root):
@@ -31,12 +23,9 @@ def launch(work, nproc, env, demo_root):
                             stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT,
                             text=True,
-                            env=dict(
-                                os.environ,
-                                OMP_NUM_THREADS='1',
-                                PYTHONPATH=str(REPO_ROOT / 'tests' /
-                                               'fixtures'),
-                                **env))
+                            env=tool_env(
+                                dict(OMP_NUM_THREADS='1', **env),
+                                fixtures=True))
 
 
 def finish(procs):

@@ -1,14 +1,13 @@
 """tools/analysis_tools/eval_fusion.py: folders in, table + CSV out."""
 import csv
 import importlib.util
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 import torch
 from data_paths import REPO_ROOT, shared_data_dir
-from tool_runs import call_tool
+from tool_runs import call_tool, run_tool
 
 cv2 = pytest.importorskip('cv2')
 
@@ -71,12 +70,8 @@ def expected_values(paths):
 
 
 def run_cli(*args, cwd):
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *map(str, args)],
-        cwd=str(cwd),
-        capture_output=True,
-        text=True,
-        timeout=300)
+    return run_tool(
+        [sys.executable, str(SCRIPT), *map(str, args)], cwd=cwd, timeout=300)
 
 
 def read_csv(path):

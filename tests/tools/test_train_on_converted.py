@@ -1,16 +1,13 @@
 """The first commands of a new user: convert the release archives, then
 ``tools/train.py`` / ``dist_train.sh`` with ``--cfg-options data_root=DIR``."""
-import os
-import socket
-import subprocess
 import sys
 
 import potsdam_fusion
 import pytest
 import whu_opt_sar
-from data_paths import REPO_ROOT
 from test_potsdam_converter import make_archives
 from test_whu_converter import SCENES, write_scene
+from tool_runs import free_port, run_tool
 
 WHU_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_whu-512x512.py'
 POTSDAM_CONFIG = 'configs/segfanet/segfanet-s_1xb4-80k_potsdam-512x512.py'
@@ -40,21 +37,16 @@ def whu_root(tmp_path_factory):
 def train(command, data_root, work, env=None):
     """Run ``command`` (a launcher and a config) for 2 iterations with
     validation; return its log."""
-    run = subprocess.run([
+    run = run_tool([
         *command, '--work-dir',
         str(work), '--cfg-options', f'data_root={data_root}', *OPTS
     ],
-                         cwd=REPO_ROOT,
-                         text=True,
-                         env=dict(
-                             os.environ, OMP_NUM_THREADS='1', **(env or {})),
-                         stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT,
-                         timeout=600)
-    assert run.returncode == 0, run.stdout[-4000:]
-    assert 'Iter(train) [2/2]' in run.stdout and 'mIoU' in run.stdout
+                   env=dict(OMP_NUM_THREADS='1', **(env or {})))
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, log[-4000:]
+    assert 'Iter(train) [2/2]' in log and 'mIoU' in log
     assert (work / 'iter_2.pth').is_file()
-    return run.stdout
+    return log
 
 
 @pytest.mark.slow
@@ -78,9 +70,6 @@ def test_train_potsdam_with_data_root_option(tmp_path):
 
 @pytest.mark.slow
 def test_dist_train_whu_two_cpu_processes(whu_root, tmp_path):
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        port = str(s.getsockname()[1])
     log = train(['bash', 'tools/dist_train.sh', WHU_CONFIG, '2'], whu_root,
-                tmp_path, dict(PORT=port))
+                tmp_path, dict(PORT=str(free_port())))
     assert 'Distributed training: True' in log
