@@ -5,10 +5,14 @@ DEMO_WORK_DIR ?= work_dirs/$(basename $(notdir $(DEMO_CONFIG)))
 
 .PHONY: install lint demo test test-quick results results-msrs results-downstream
 
+# pip runs only when a requirement is missing or too old, or segfanet_mm is
+# not installed from this checkout (tools/misc/install_is_current.py).
+REQUIREMENTS = requirements.txt requirements/tests.txt
 install:
-	@$(PYTHON) -c "import torch" 2>/dev/null || $(PYTHON) -m pip install torch==2.13.0
-	@$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements/tests.txt
-	@$(PYTHON) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(PYTHON) -c "import importlib.util as u, sys; sys.exit(not u.find_spec('torch'))" || $(PYTHON) -m pip install torch==2.13.0
+	@$(PYTHON) tools/misc/install_is_current.py $(REQUIREMENTS) || { \
+	  $(PYTHON) -m pip install -q --disable-pip-version-check $(addprefix -r ,$(REQUIREMENTS)) && \
+	  $(PYTHON) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . ; }
 
 demo: install
 	$(PYTHON) tools/run_demo.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
