@@ -3,7 +3,7 @@ PYTHON ?= python3
 DEMO_CONFIG ?= configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py
 DEMO_WORK_DIR ?= work_dirs/$(basename $(notdir $(DEMO_CONFIG)))
 
-.PHONY: install lint demo test test-quick results results-msrs results-downstream
+.PHONY: install lint demo test test-quick results results-msrs results-msrs-rgb results-downstream
 
 # pip runs only when a requirement is missing or too old, or segfanet_mm is
 # not installed from this checkout (tools/misc/install_is_current.py).
@@ -45,6 +45,12 @@ results: install
 # "MSRS"; about 2 h on 2 CPU cores, JOBS=2 trainings side by side).
 results-msrs: install
 	bash tools/reproduce_msrs_results.sh
+
+# The same table for SegFANet-S-RGB (RGB visible stream, deeper encoder,
+# class-weighted cross-entropy; docs/results.md, "SegFANet-S-RGB"; the
+# segmentation branches with two seeds: fourteen trainings, about 2.5 h).
+results-msrs-rgb: install
+	RECIPE=rgb bash tools/reproduce_msrs_results.sh
 
 # Does fusion help a downstream segmenter? BiSeNetV2 trained on six fusion
 # methods' images of msrs_seg (two seeds each; docs/results.md, "Downstream

@@ -1,40 +1,67 @@
 #!/usr/bin/env bash
-# Reproduce the MSRS section of docs/results.md: train SegFANet-S (three
-# seeds), its two ablations and four segmentation baselines (the early-fusion
-# one with three seeds) on msrs_seg's
-# 125 training pairs, test every model on its 31 validation pairs, score
-# segmentation (overall, day, night) and fusion (against the mean and max
-# rules), score the released weights on VIFB, and draw the picture.
+# Reproduce an MSRS section of docs/results.md: train SegFANet-S (three
+# seeds), its two ablations, its segmentation branch fed by both modalities,
+# visible only and infrared only, and the early-fusion FCN-R18 (three seeds)
+# on msrs_seg's 125 training pairs, test every model on its 31 validation
+# pairs, score segmentation (overall, day, night) and fusion (against the
+# mean and max rules), score the released weights on VIFB, and draw the
+# picture. RECIPE selects the section:
+#   luminance  "MSRS" (SegFANet-S, checkpoints/segfanet-s_msrs.pth)
+#   rgb        "SegFANet-S-RGB" (the -rgb configs, class-weighted, the
+#              segmentation branches with two seeds each;
+#              checkpoints/segfanet-s-rgb_msrs.pth)
 # Trainings already finished (iter_800.pth in their work_dir) are skipped;
 # JOBS trainings run side by side, one thread each.
-#   bash tools/reproduce_msrs_results.sh      (or: make results-msrs)
+#   bash tools/reproduce_msrs_results.sh     (or: make results-msrs)
+#   RECIPE=rgb bash tools/reproduce_msrs_results.sh  (make results-msrs-rgb)
 set -euo pipefail
 SHARED=${SHARED:-../shared/data}
 WORK=${WORK:-work_dirs/msrs}
-OUT=${OUT:-work_dirs/msrs_results}
 JOBS=${JOBS:-2}
-RELEASED=${RELEASED:-checkpoints/segfanet-s_msrs.pth}
+RECIPE=${RECIPE:-luminance}
+case $RECIPE in
+    luminance) V=; FV=; BRANCH_SEEDS="0"; LABEL=SegFANet-S
+        OUT=${OUT:-work_dirs/msrs_results}
+        RELEASED=${RELEASED:-checkpoints/segfanet-s_msrs.pth} ;;
+    rgb) V=-rgb; FV=-cw; BRANCH_SEEDS="0 1"; LABEL=SegFANet-S-RGB
+        OUT=${OUT:-work_dirs/msrs_rgb_results}
+        RELEASED=${RELEASED:-checkpoints/segfanet-s-rgb_msrs.pth} ;;
+    *) echo "error: RECIPE must be luminance or rgb, got '$RECIPE'" >&2
+        exit 1 ;;
+esac
 [ -d "$SHARED/msrs_seg" ] || { echo "error: $SHARED/msrs_seg not found (set SHARED)" >&2; exit 1; }
 # The configs read data/msrs_seg, as mmseg configs read data/...: link the
 # shared copy there (never copied).
 mkdir -p data
 [ -e data/msrs_seg ] || ln -s "$(realpath "$SHARED/msrs_seg")" data/msrs_seg
 VAL=data/msrs_seg/val
-S=segfanet-s_1xb8-800i_msrs-192x192
-F=fcn_r18-4ch_1xb8-800i_msrs-192x192
+SUFFIX=_1xb8-800i_msrs-192x192
+S=segfanet-s$V$SUFFIX
+NOALIGN=segfanet-s$V-noalign$SUFFIX
+FUSION_ONLY=segfanet-s$V-fusiononly$SUFFIX
+BRANCH=segfanet-s$V-segbranch
+F=fcn_r18-4ch$FV$SUFFIX
 
+run_name() {  # name seed: seed 0 keeps the name, seed N adds -seedN
+    if [ "$2" = 0 ]; then echo "$1"; else echo "$1-seed$2"; fi
+}
+seg_dirs() {  # name seeds...: the comma-joined seg/ folders of the seeds
+    local name=$1 dirs=() seed
+    shift
+    for seed in "$@"; do dirs+=("$OUT/$(run_name "$name" "$seed")/seg"); done
+    (IFS=,; echo "${dirs[*]}")
+}
 # name  config  seed
-RUNS="$S configs/segfanet/$S.py 0
-$S-seed1 configs/segfanet/$S.py 1
-$S-seed2 configs/segfanet/$S.py 2
-segfanet-s-noalign_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-noalign_1xb8-800i_msrs-192x192.py 0
-segfanet-s-fusiononly_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-fusiononly_1xb8-800i_msrs-192x192.py 0
-segfanet-s-segbranch_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-segbranch_1xb8-800i_msrs-192x192.py 0
-segfanet-s-segbranch-vis_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-segbranch-vis_1xb8-800i_msrs-192x192.py 0
-segfanet-s-segbranch-ir_1xb8-800i_msrs-192x192 configs/segfanet/segfanet-s-segbranch-ir_1xb8-800i_msrs-192x192.py 0
-$F configs/baselines/$F.py 0
-$F-seed1 configs/baselines/$F.py 1
-$F-seed2 configs/baselines/$F.py 2"
+RUNS=$(
+    for seed in 0 1 2; do echo "$(run_name $S $seed) configs/segfanet/$S.py $seed"; done
+    for name in $NOALIGN $FUSION_ONLY; do echo "$name configs/segfanet/$name.py 0"; done
+    for branch in "" -vis -ir; do
+        for seed in $BRANCH_SEEDS; do
+            echo "$(run_name $BRANCH$branch$SUFFIX "$seed") configs/segfanet/$BRANCH$branch$SUFFIX.py $seed"
+        done
+    done
+    for seed in 0 1 2; do echo "$(run_name $F $seed) configs/baselines/$F.py $seed"; done
+)
 
 train() {  # name config seed
     [ -f "$WORK/$1/iter_800.pth" ] && return 0
@@ -55,12 +82,12 @@ echo "$RUNS" | while read -r name config seed; do
 done
 python tools/analysis_tools/eval_segmentation.py --label "$VAL/label" \
     --dataset MSRSDataset --group day='D$' --group night='N$' \
-    --method "SegFANet-S=$OUT/$S/seg,$OUT/$S-seed1/seg,$OUT/$S-seed2/seg" \
-    --method "SegFANet-S w/o alignment=$OUT/segfanet-s-noalign_1xb8-800i_msrs-192x192/seg" \
-    --method "seg branch only (IR + visible)=$OUT/segfanet-s-segbranch_1xb8-800i_msrs-192x192/seg" \
-    --method "seg branch, visible only=$OUT/segfanet-s-segbranch-vis_1xb8-800i_msrs-192x192/seg" \
-    --method "seg branch, infrared only=$OUT/segfanet-s-segbranch-ir_1xb8-800i_msrs-192x192/seg" \
-    --method "early fusion (FCN-R18, 4 ch)=$OUT/$F/seg,$OUT/$F-seed1/seg,$OUT/$F-seed2/seg" \
+    --method "$LABEL=$(seg_dirs $S 0 1 2)" \
+    --method "$LABEL w/o alignment=$(seg_dirs $NOALIGN 0)" \
+    --method "seg branch only (IR + visible)=$(seg_dirs $BRANCH$SUFFIX $BRANCH_SEEDS)" \
+    --method "seg branch, visible only=$(seg_dirs $BRANCH-vis$SUFFIX $BRANCH_SEEDS)" \
+    --method "seg branch, infrared only=$(seg_dirs $BRANCH-ir$SUFFIX $BRANCH_SEEDS)" \
+    --method "early fusion (FCN-R18, 4 ch)=$(seg_dirs $F 0 1 2)" \
     --csv "$OUT/segmentation.csv" --md "$OUT/segmentation.md"
 
 # Fusion on val/ against the mean and max rules, one CLI for every method.
@@ -73,16 +100,15 @@ for rule in mean max; do
         --ir "$VAL/ir" --vis "$VAL/vis" --out "$OUT/$rule"
     score $rule "$OUT/$rule/fused_rgb" "$VAL/ir" "$VAL/vis" "$OUT/$rule.csv"
 done
-for name in $S $S-seed1 $S-seed2 segfanet-s-noalign_1xb8-800i_msrs-192x192 \
-        segfanet-s-fusiononly_1xb8-800i_msrs-192x192; do
+for name in $S $S-seed1 $S-seed2 $NOALIGN $FUSION_ONLY; do
     score "$name" "$OUT/$name/fused_rgb" "$VAL/ir" "$VAL/vis" "$OUT/$name.csv"
 done
 python tools/analysis_tools/results_table.py --baselines mean max \
     --method "mean=$OUT/mean.csv" --method "max=$OUT/max.csv" \
-    --method "SegFANet-S (seed 0, released)=$OUT/$S.csv" \
-    --method "SegFANet-S (3 seeds)=$OUT/$S.csv,$OUT/$S-seed1.csv,$OUT/$S-seed2.csv" \
-    --method "SegFANet-S w/o alignment=$OUT/segfanet-s-noalign_1xb8-800i_msrs-192x192.csv" \
-    --method "fusion only=$OUT/segfanet-s-fusiononly_1xb8-800i_msrs-192x192.csv" \
+    --method "$LABEL (seed 0, released)=$OUT/$S.csv" \
+    --method "$LABEL (3 seeds)=$OUT/$S.csv,$OUT/$S-seed1.csv,$OUT/$S-seed2.csv" \
+    --method "$LABEL w/o alignment=$OUT/$NOALIGN.csv" \
+    --method "fusion only=$OUT/$FUSION_ONLY.csv" \
     | tee "$OUT/fusion.md"
 
 # The released weights (seed 0) on VIFB's 21 pairs, which they never saw.
@@ -101,13 +127,13 @@ if [ -d "$VIFB" ]; then
     done
     python tools/analysis_tools/results_table.py --baselines mean max \
         --method "mean=$OUT/vifb/mean.csv" --method "max=$OUT/vifb/max.csv" \
-        --method "SegFANet-S (MSRS)=$OUT/vifb/segfanet.csv" \
+        --method "$LABEL (MSRS)=$OUT/vifb/segfanet.csv" \
         | tee "$OUT/vifb.md"
 fi
 
 # Two day and two night validation pairs.
 python tools/analysis_tools/compare_fusion.py --ir "$VAL/ir" --vis "$VAL/vis" \
-    --method "max=$OUT/max/fused_rgb" --method "SegFANet-S=$OUT/$S/fused_rgb" \
+    --method "max=$OUT/max/fused_rgb" --method "$LABEL=$OUT/$S/fused_rgb" \
     --seg "segmentation=$OUT/$S/seg" --gt "$VAL/label" \
     --stems 00120D 01508D 00717N 01128N --height 180 \
     --out "$OUT/compare_msrs.jpg"

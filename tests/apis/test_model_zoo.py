@@ -39,7 +39,12 @@ def test_released_weights_fit_their_config(entry):
             isinstance(v, (int, float)) for v in result['Metrics'].values())
 
 
-def test_msrs_weights_keep_a_night_pedestrian(shared_data):
+MSRS_MODELS = [m for m in MODELS_ if '_msrs-' in m['Config']]
+
+
+@pytest.mark.parametrize(
+    'entry', MSRS_MODELS, ids=[m['Name'] for m in MSRS_MODELS])
+def test_msrs_weights_keep_a_night_pedestrian(shared_data, entry):
     """On a held-out MSRS night pair the released MSRS weights keep the
     warm pedestrians' contrast (the dark visible image hides them; the mean
     rule halves it) and label part of them ``person``."""
@@ -48,7 +53,6 @@ def test_msrs_weights_keep_a_night_pedestrian(shared_data):
     val = shared_data / 'msrs_seg' / 'val'
     if not val.is_dir():
         pytest.skip(f'{val} not found')
-    entry = next(m for m in MODELS_ if '_msrs-' in m['Config'])
     model = init_fusion_model(REPO_ROOT / entry['Config'],
                               str(REPO_ROOT / entry['Weights']))
     assert model.dataset_meta['classes'][2] == 'person'

@@ -100,53 +100,78 @@ def test_real_recipe_builds_all_five_fusion_terms():
 
 
 MSRS = 'configs/segfanet/segfanet-s{}_1xb8-800i_msrs-192x192.py'
+# recipe: (variant of the SegFANet-S configs, early-fusion baseline)
+RECIPES = {
+    'luminance':
+    ('', 'configs/baselines/fcn_r18-4ch_1xb8-800i_msrs-192x192.py'),
+    'rgb':
+    ('-rgb', 'configs/baselines/fcn_r18-4ch-cw_1xb8-800i_msrs-192x192.py'),
+}
+SAME_TRAINING = ('train_dataloader', 'param_scheduler', 'train_cfg',
+                 'optim_wrapper', 'randomness')
 
 
-def test_msrs_ablations_differ_only_where_meant():
-    main = Config.fromfile(MSRS.format(''))
-    assert diff(main, Config.fromfile(MSRS.format('-noalign'))) \
+@pytest.mark.parametrize('recipe', RECIPES)
+def test_msrs_ablations_differ_only_where_meant(recipe):
+    variant = RECIPES[recipe][0]
+    main = Config.fromfile(MSRS.format(variant))
+    assert diff(main, Config.fromfile(MSRS.format(f'{variant}-noalign'))) \
         == {'model.align_loss.loss_weight'}
-    assert diff(main, Config.fromfile(MSRS.format('-fusiononly'))) \
+    assert diff(main, Config.fromfile(MSRS.format(f'{variant}-fusiononly'))) \
         == {'model.align_loss.loss_weight', 'model.seg_loss_weight',
             'model.fusion_head.semantic_injection',
             'model_wrapper_cfg.type',
             'model_wrapper_cfg.find_unused_parameters'}
 
 
-@pytest.mark.parametrize('variant, dropped', [('-segbranch', None),
-                                              ('-segbranch-vis', 'ir'),
-                                              ('-segbranch-ir', 'vis')])
-def test_msrs_seg_baselines_are_segfanet_s_branch(variant, dropped):
+def test_msrs_rgb_differs_from_the_luminance_recipe_only_where_meant():
+    """Colour, depth and the class weights of _base_/datasets/msrs_seg.py."""
+    rgb = Config.fromfile(MSRS.format('-rgb'))
+    assert diff(Config.fromfile(MSRS.format('')), rgb) == {
+        'model.backbone.vis_mode', 'model.backbone.depths',
+        'model.decode_head.loss_decode.class_weight'
+    }
+    assert rgb.model.decode_head.loss_decode.class_weight == rgb.class_weight
+    assert len(rgb.class_weight) == rgb.model.decode_head.num_classes == 9
+
+
+@pytest.mark.parametrize('recipe', RECIPES)
+@pytest.mark.parametrize('branch, dropped', [('-segbranch', None),
+                                             ('-segbranch-vis', 'ir'),
+                                             ('-segbranch-ir', 'vis')])
+def test_msrs_seg_baselines_are_segfanet_s_branch(recipe, branch, dropped):
     """The segmentation baselines hold exactly SegFANet-S's encoder and
     decode head (same weights' shapes), on the same data and schedule."""
-    main = Config.fromfile(MSRS.format(''))
-    cfg = Config.fromfile(MSRS.format(variant))
+    variant = RECIPES[recipe][0]
+    main = Config.fromfile(MSRS.format(variant))
+    cfg = Config.fromfile(MSRS.format(variant + branch))
     assert cfg.model.type == 'EncoderDecoder'
     assert cfg.model.backbone == main.model.backbone
     assert cfg.model.decode_head == main.model.decode_head
     assert cfg.model.data_preprocessor.get('drop_modality') == dropped
-    for key in ('train_dataloader', 'param_scheduler', 'train_cfg',
-                'optim_wrapper', 'randomness'):
+    for key in SAME_TRAINING:
         assert cfg[key] == main[key], key
     full = MODELS.build(main.model).state_dict()
-    branch = MODELS.build(cfg.model).state_dict()
+    branch_weights = MODELS.build(cfg.model).state_dict()
     assert {
         k: v.shape
-        for k, v in branch.items()
+        for k, v in branch_weights.items()
     } == {
         k: full[k].shape
-        for k in branch
+        for k in branch_weights
     }
 
 
-def test_msrs_early_fusion_baseline_shares_data_and_schedule():
-    main = Config.fromfile(MSRS.format(''))
-    cfg = Config.fromfile(
-        'configs/baselines/fcn_r18-4ch_1xb8-800i_msrs-192x192.py')
+@pytest.mark.parametrize('recipe', RECIPES)
+def test_msrs_early_fusion_baseline_shares_data_and_schedule(recipe):
+    variant, baseline = RECIPES[recipe]
+    main = Config.fromfile(MSRS.format(variant))
+    cfg = Config.fromfile(baseline)
     assert cfg.model.backbone.in_channels == 4
     assert cfg.model.decode_head.num_classes == 9
-    for key in ('train_dataloader', 'param_scheduler', 'train_cfg',
-                'optim_wrapper', 'randomness'):
+    assert cfg.model.decode_head.loss_decode == \
+        main.model.decode_head.loss_decode
+    for key in SAME_TRAINING:
         assert cfg[key] == main[key], key
 
 

@@ -1,0 +1,3 @@
+# Visible-only baseline of SegFANet-S-RGB: the infrared input set to zero.
+_base_ = ['./segfanet-s-rgb-segbranch_1xb8-800i_msrs-192x192.py']
+model = dict(data_preprocessor=dict(drop_modality='ir'))
