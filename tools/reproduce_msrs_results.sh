@@ -41,26 +41,34 @@ NOALIGN=segfanet-s$V-noalign$SUFFIX
 FUSION_ONLY=segfanet-s$V-fusiononly$SUFFIX
 BRANCH=segfanet-s$V-segbranch
 F=fcn_r18-4ch$FV$SUFFIX
+SEEDS="0 1 2"  # of SegFANet-S and the FCN-R18
 
 run_name() {  # name seed: seed 0 keeps the name, seed N adds -seedN
     if [ "$2" = 0 ]; then echo "$1"; else echo "$1-seed$2"; fi
 }
-seg_dirs() {  # name seeds...: the comma-joined seg/ folders of the seeds
-    local name=$1 dirs=() seed
-    shift
-    for seed in "$@"; do dirs+=("$OUT/$(run_name "$name" "$seed")/seg"); done
-    (IFS=,; echo "${dirs[*]}")
+joined() {  # pattern name seeds...: the pattern (%s: the run's name) for
+    # each seed's run, comma-joined
+    local pattern=$1 name=$2 paths=() seed
+    shift 2
+    for seed in "$@"; do
+        # shellcheck disable=SC2059  # the pattern is ours
+        paths+=("$(printf "$pattern" "$(run_name "$name" "$seed")")")
+    done
+    (IFS=,; echo "${paths[*]}")
+}
+seg_dirs() {  # name seeds...: the seeds' seg/ folders, comma-joined
+    joined "$OUT/%s/seg" "$@"
 }
 # name  config  seed
 RUNS=$(
-    for seed in 0 1 2; do echo "$(run_name $S $seed) configs/segfanet/$S.py $seed"; done
+    for seed in $SEEDS; do echo "$(run_name $S $seed) configs/segfanet/$S.py $seed"; done
     for name in $NOALIGN $FUSION_ONLY; do echo "$name configs/segfanet/$name.py 0"; done
     for branch in "" -vis -ir; do
         for seed in $BRANCH_SEEDS; do
             echo "$(run_name $BRANCH$branch$SUFFIX "$seed") configs/segfanet/$BRANCH$branch$SUFFIX.py $seed"
         done
     done
-    for seed in 0 1 2; do echo "$(run_name $F $seed) configs/baselines/$F.py $seed"; done
+    for seed in $SEEDS; do echo "$(run_name $F $seed) configs/baselines/$F.py $seed"; done
 )
 
 train() {  # name config seed
@@ -82,12 +90,12 @@ echo "$RUNS" | while read -r name config seed; do
 done
 python tools/analysis_tools/eval_segmentation.py --label "$VAL/label" \
     --dataset MSRSDataset --group day='D$' --group night='N$' \
-    --method "$LABEL=$(seg_dirs $S 0 1 2)" \
+    --method "$LABEL=$(seg_dirs $S $SEEDS)" \
     --method "$LABEL w/o alignment=$(seg_dirs $NOALIGN 0)" \
     --method "seg branch only (IR + visible)=$(seg_dirs $BRANCH$SUFFIX $BRANCH_SEEDS)" \
     --method "seg branch, visible only=$(seg_dirs $BRANCH-vis$SUFFIX $BRANCH_SEEDS)" \
     --method "seg branch, infrared only=$(seg_dirs $BRANCH-ir$SUFFIX $BRANCH_SEEDS)" \
-    --method "early fusion (FCN-R18, 4 ch)=$(seg_dirs $F 0 1 2)" \
+    --method "early fusion (FCN-R18, 4 ch)=$(seg_dirs $F $SEEDS)" \
     --csv "$OUT/segmentation.csv" --md "$OUT/segmentation.md"
 
 # Fusion on val/ against the mean and max rules, one CLI for every method.
@@ -100,13 +108,13 @@ for rule in mean max; do
         --ir "$VAL/ir" --vis "$VAL/vis" --out "$OUT/$rule"
     score $rule "$OUT/$rule/fused_rgb" "$VAL/ir" "$VAL/vis" "$OUT/$rule.csv"
 done
-for name in $S $S-seed1 $S-seed2 $NOALIGN $FUSION_ONLY; do
+for name in $(joined %s $S $SEEDS | tr , ' ') $NOALIGN $FUSION_ONLY; do
     score "$name" "$OUT/$name/fused_rgb" "$VAL/ir" "$VAL/vis" "$OUT/$name.csv"
 done
 python tools/analysis_tools/results_table.py --baselines mean max \
     --method "mean=$OUT/mean.csv" --method "max=$OUT/max.csv" \
     --method "$LABEL (seed 0, released)=$OUT/$S.csv" \
-    --method "$LABEL (3 seeds)=$OUT/$S.csv,$OUT/$S-seed1.csv,$OUT/$S-seed2.csv" \
+    --method "$LABEL (3 seeds)=$(joined "$OUT/%s.csv" $S $SEEDS)" \
     --method "$LABEL w/o alignment=$OUT/$NOALIGN.csv" \
     --method "fusion only=$OUT/$FUSION_ONLY.csv" \
     | tee "$OUT/fusion.md"
