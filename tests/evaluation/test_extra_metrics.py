@@ -509,3 +509,48 @@ def test_fmi_compiled_windows_equal_the_vectorised_ones(feature):
     assert compiled == pytest.approx(vectorised, rel=1e-12)
     windows = (maps.shape[-2] - 2) * (maps.shape[-1] - 2)
     assert 0 < compiled < 2 * windows
+
+
+def test_phase_congruency_compiled_orientation_equals_pytorch():
+    """One orientation's terms added by the compiled CPU passes (float64)
+    equal those of the PyTorch operations the other devices run (float32
+    responses): energy, Σ A and the covariance products of PC_o, including
+    a pixel with no response (0/0 = NaN)."""
+    import functools
+    import importlib
+    pc = importlib.import_module(
+        'segfanet_mm.evaluation.functional.phase_congruency')
+    g = torch.Generator().manual_seed(2)
+    e = torch.randn(1, 4, 24, 30, generator=g)
+    od = torch.randn(1, 4, 24, 30, generator=g)
+    e[..., 3, 4] = od[..., 3, 4] = 0
+    threshold = functools.partial(
+        pc._noise_threshold,
+        em_n=torch.tensor(3.0),
+        sum_an2=torch.tensor(2.0),
+        sum_aiaj=torch.tensor(0.5))
+    sums = [
+        torch.zeros(5, 1, 24, 30, dtype=t)
+        for t in (torch.float32, torch.float64)
+    ]
+    for o in (1, 4):
+        pc._add_orientation(e, od, threshold, o, sums[0])
+        pc._add_orientation_compiled(e, od, threshold, o, sums[1])
+    assert torch.isnan(sums[1][2:, 0, 3, 4]).all()
+    torch.testing.assert_close(
+        sums[1], sums[0].double(), rtol=1e-5, atol=1e-6, equal_nan=True)
+
+
+@pytest.mark.parametrize('n', [1, 8, 9, 1000])
+def test_median_of_partition_equals_kthvalue(n):
+    """MATLAB's median (the mean of the two middle values for even counts),
+    on CPU from NumPy's partition, elsewhere from torch.kthvalue; with
+    repeated middle values."""
+    import importlib
+    pc = importlib.import_module(
+        'segfanet_mm.evaluation.functional.phase_congruency')
+    x = torch.randint(
+        0, 4, (3, n), generator=torch.Generator().manual_seed(n)).double()
+    expected = torch.from_numpy(np.median(x.numpy(), -1))
+    assert torch.equal(pc._median(x), expected)
+    assert torch.equal(pc._median_kthvalue(x), expected)

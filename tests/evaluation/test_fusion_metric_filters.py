@@ -75,3 +75,15 @@ def test_window_max_equals_max_pooling(size):
     x = torch.randint(0, 256, (2, 3, 23, 30), generator=g).double()
     ref = torch.nn.functional.max_pool2d(x, size, 1)
     assert torch.equal(_filters.window_max(x, size), ref)
+
+
+@pytest.mark.parametrize('n', [1, 7, 31])
+def test_shifted_filter_compiled_equals_shifted_slices(n):
+    """The compiled CPU filter adds the same products in the same order as
+    the shifted-slice sums the other devices use: equal to the last bit."""
+    g = torch.Generator().manual_seed(n)
+    x = torch.rand(2, 3, 40, 57, generator=g, dtype=torch.float64) * 255
+    k = torch.rand(n, generator=g, dtype=torch.float64)
+    compiled = _filters.shifted_filter(x, k)
+    assert compiled.shape == (2, 3, 41 - n, 58 - n)
+    assert torch.equal(compiled, _filters._shifted_sums(x, k))

@@ -157,15 +157,29 @@ def shifted_filter(x: Tensor, kernel: Tensor) -> Tensor:
         y_{i,j} = \sum_u k_u \sum_v k_v\, x_{i+u,\, j+v}
 
     For float64 maps: oneDNN has no float64 convolution and torch's generic
-    one is ~10x slower than these 2n in-place multiply-adds.
+    one is ~10x slower than 2n in-place multiply-adds
+    (:func:`_shifted_sums`). On CPU the same sums run compiled, a row at a
+    time (:mod:`._filter_compiled`, ~3x faster, equal to the last bit).
 
     Args:
         x: (B, C, H, W) tensor.
-        kernel: 1-D kernel (n,); taken as Python floats.
+        kernel: 1-D kernel (n,).
 
     Returns:
         (B, C, H-n+1, W-n+1) tensor, dtype of ``x``.
     """
+    if x.device.type != 'cpu':
+        return _shifted_sums(x, kernel)
+    # Numba loads on first use, not with the package
+    from ._filter_compiled import separable_valid
+    return torch.from_numpy(
+        separable_valid(x.numpy(),
+                        kernel.detach().cpu().numpy().reshape(-1)))
+
+
+def _shifted_sums(x: Tensor, kernel: Tensor) -> Tensor:
+    """:func:`shifted_filter` as 2n in-place multiply-adds of shifted
+    slices (any device)."""
     k = [float(v) for v in kernel.reshape(-1).tolist()]
     n = len(k)
     ho, wo = x.shape[-2] - n + 1, x.shape[-1] - n + 1

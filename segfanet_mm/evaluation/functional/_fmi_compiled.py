@@ -34,7 +34,7 @@ _FLAT = (1, 2, 4)  # F, A, B flat
 _SAME = (8, 16)  # A's, B's window equals F's
 
 
-@njit(cache=True, fastmath=_FASTMATH)
+@njit(cache=True, fastmath=_FASTMATH, error_model='numpy')
 def _window_pdfs(f, a, b, y0, y1, pdf, flags):
     """Windows with top rows y0..y1-1 of (H, W) maps f, a, b: pdf (3, L, 9),
     the window stretched to [0, 1] (a flat one: all ones) over its sum;
@@ -77,7 +77,7 @@ def _window_pdfs(f, a, b, y0, y1, pdf, flags):
     return n
 
 
-@njit(cache=True, fastmath=_FASTMATH)
+@njit(cache=True, fastmath=_FASTMATH, error_model='numpy')
 def _bound_cells(pdf, log_pdf, n, joint, rest, entropy_sum):
     """For the n windows of :func:`_window_pdfs` and each source s (A, B):
     the joint values of the ≤ 18 bound cells, joint (2, L, 18), and the
@@ -184,7 +184,7 @@ def _bound_cells(pdf, log_pdf, n, joint, rest, entropy_sum):
             entropy_sum[s, w] = h_p + h_q
 
 
-@njit(cache=True, fastmath=_FASTMATH)
+@njit(cache=True, fastmath=_FASTMATH, error_model='numpy')
 def _score_sum(joint, log_joint, rest, entropy_sum, flags, n):
     """Σ over the n windows and both sources of the window score: 1 where
     the source's window equals F's, 0 where either is flat, else
