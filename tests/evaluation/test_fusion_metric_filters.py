@@ -87,3 +87,19 @@ def test_shifted_filter_compiled_equals_shifted_slices(n):
     compiled = _filters.shifted_filter(x, k)
     assert compiled.shape == (2, 3, 41 - n, 58 - n)
     assert torch.equal(compiled, _filters._shifted_sums(x, k))
+
+
+def test_wavelet_analysis_compiled_equals_window_products():
+    """dwt2's analysis step along a row (symmetric extension, 'valid'
+    correlation with the dmey pair, every second output from the second),
+    compiled on CPU, equals the products of the unfolded windows."""
+    tr = importlib.import_module(f'{_PKG}.transforms')
+    g = torch.Generator().manual_seed(4)
+    x = torch.rand(2, 5, 37, generator=g, dtype=torch.float64)
+    lo, hi = tr._dmey_filters('cpu', torch.float64)
+    y = x[..., tr._symmetric_index(37, lo.numel() - 1, x.device)]
+    win = y.unfold(-1, lo.numel(), 1)[..., 1::2, :]
+    low, high = tr._analysis_last(x, lo, hi)
+    assert low.shape == high.shape == (2, 5, (37 + lo.numel() - 1) // 2)
+    torch.testing.assert_close(low, win @ lo, rtol=1e-13, atol=1e-13)
+    torch.testing.assert_close(high, win @ hi, rtol=1e-13, atol=1e-13)

@@ -1,12 +1,17 @@
-r"""The separable 'valid' filter of :func:`._filters.shifted_filter`
-compiled with Numba, for maps in CPU memory.
+r"""Float64 filters compiled with Numba, for maps in CPU memory (PyTorch
+has no fast float64 convolution on CPU).
 
-.. math::
-    y_{i,j} = \sum_v k_v \sum_u k_u\, x_{i+u,\, j+v}
+* :func:`separable_valid`, the separable 'valid' filter of
+  :func:`._filters.shifted_filter`,
 
-The same sums in the same order as the PyTorch version, one output row at a
-time: the row's vertical sums stay in cache instead of 2n passes over
-whole-image temporaries (the PyTorch version is memory-bound on CPU).
+  .. math::
+      y_{i,j} = \sum_v k_v \sum_u k_u\, x_{i+u,\, j+v},
+
+  the same sums in the same order as the PyTorch version, one output row at
+  a time: the row's vertical sums stay in cache instead of 2n passes over
+  whole-image temporaries (the PyTorch version is memory-bound on CPU);
+* :func:`decimated_pair`, the analysis step of a one-level wavelet
+  transform along the last dim (:func:`.transforms.dwt2_dmey`).
 """
 import numpy as np
 from numba import njit
@@ -41,3 +46,34 @@ def separable_valid(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
                    x.dtype)
     _filter_rows(maps, np.ascontiguousarray(kernel, dtype=x.dtype), out)
     return out.reshape(*x.shape[:-2], *out.shape[-2:])
+
+
+@njit(cache=True, fastmath={'contract', 'reassoc'}, error_model='numpy')
+def _correlate_odd(x, low, high, out_low, out_high):
+    """out[r, m] = Σ_t x[r, 1 + 2m + t] · k[t] for k = low, high."""
+    for r in range(x.shape[0]):
+        for m in range(out_low.shape[1]):
+            lo = hi = 0.0
+            for t in range(low.size):
+                v = x[r, 1 + 2 * m + t]
+                lo += v * low[t]
+                hi += v * high[t]
+            out_low[r, m] = lo
+            out_high[r, m] = hi
+
+
+def decimated_pair(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple:
+    r"""Correlations of x (..., N) with the filters low and high (L taps),
+    'valid', at every second position from the second:
+
+    .. math::
+        y_m = \sum_t x_{1 + 2m + t}\, k_t,\quad
+        m < \lfloor (N - L + 1) / 2 \rfloor
+    """
+    rows = np.ascontiguousarray(x, dtype=np.float64).reshape(-1, x.shape[-1])
+    size = (x.shape[-1] - low.size + 1) // 2
+    out = np.empty((2, rows.shape[0], size))
+    _correlate_odd(rows, np.ascontiguousarray(low, dtype=np.float64),
+                   np.ascontiguousarray(high, dtype=np.float64), out[0],
+                   out[1])
+    return tuple(o.reshape(*x.shape[:-1], size) for o in out)

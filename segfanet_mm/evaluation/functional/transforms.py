@@ -75,6 +75,12 @@ def _analysis_last(x: Tensor, lo: Tensor, hi: Tensor) -> tuple:
     second output from the second (MATLAB ``dwt``, shift 0)."""
     n, taps = x.shape[-1], lo.numel()
     y = x[..., _symmetric_index(n, taps - 1, x.device)]
+    if y.device.type == 'cpu' and y.dtype == torch.float64:
+        # compiled: the matrix products below copy every window (62 taps)
+        from ._filter_compiled import decimated_pair  # Numba, on first use
+        return tuple(
+            torch.from_numpy(t)
+            for t in decimated_pair(y.numpy(), lo.numpy(), hi.numpy()))
     win = y.unfold(-1, taps, 1)[..., 1::2, :]  # (..., floor((n+L-1)/2), L)
     return win @ lo, win @ hi
 
