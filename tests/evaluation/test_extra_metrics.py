@@ -183,14 +183,15 @@ def fmi_rows():
 @pytest.mark.parametrize('name', ['FMI_pixel', 'FMI_dct'])
 def test_fmi_matches_haghighats_code_on_the_crops(name):
     """The reference ran Haghighat's fmi.m (Tang's copy) on a fixed 32x32
-    crop (rows 121:152, cols 201:232, 1-based) and on the 8x8 case; both
-    in float64, so they agree to the reference's ten printed digits."""
+    crop (rows 121:152, cols 201:232, 1-based) and on the 8x8 case; the
+    windows in float64 as there, their logarithms in float32 (within
+    6.1e-8 of the reference)."""
     for row in fmi_rows():
         f, a, b = fixture_triple(row)
         if row['image'] != 'synthetic':
             f, a, b = (t[120:152, 200:232] for t in (f, a, b))
         v = compute_fusion_metrics(f, a, b, metrics=[name])[name]
-        assert float(v[0]) == pytest.approx(float(row[name]), rel=1e-9), \
+        assert float(v[0]) == pytest.approx(float(row[name]), rel=2e-7), \
             row['image']
 
 
@@ -506,7 +507,8 @@ def test_fmi_compiled_windows_equal_the_vectorised_ones(feature):
     maps = feature_mi._features(torch.stack([f, a, b])[None], feature)[0]
     compiled = fmi_window_sum(*maps.numpy())
     vectorised = float(feature_mi._window_sum_vectorised(maps))
-    assert compiled == pytest.approx(vectorised, rel=1e-12)
+    # the compiled path takes its logarithms in float32
+    assert compiled == pytest.approx(vectorised, rel=1e-6)
     windows = (maps.shape[-2] - 2) * (maps.shape[-1] - 2)
     assert 0 < compiled < 2 * windows
 

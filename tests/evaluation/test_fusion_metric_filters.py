@@ -103,3 +103,19 @@ def test_wavelet_analysis_compiled_equals_window_products():
     assert low.shape == high.shape == (2, 5, (37 + lo.numel() - 1) // 2)
     torch.testing.assert_close(low, win @ lo, rtol=1e-13, atol=1e-13)
     torch.testing.assert_close(high, win @ hi, rtol=1e-13, atol=1e-13)
+
+
+def test_local_moments_compiled_equal_filtered_products():
+    """SSIM-type statistics on CPU: the compiled filter of x, y, x², y², xy
+    (products formed as rows are read) equals filtering the products."""
+    fc = importlib.import_module(f'{_PKG}._filter_compiled')
+    g = torch.Generator().manual_seed(6)
+    x, y = (
+        torch.rand(2, 3, 30, 41, generator=g, dtype=torch.float64) * 255
+        for _ in range(2))
+    k = torch.rand(7, generator=g, dtype=torch.float64)
+    expected = _filters._shifted_sums(
+        torch.cat([x, y, x * x, y * y, x * y], 1), k).split(3, 1)
+    for got, want in zip(
+            fc.local_moments(x.numpy(), y.numpy(), k.numpy()), expected):
+        assert torch.equal(torch.from_numpy(got), want)

@@ -10,6 +10,9 @@ has no fast float64 convolution on CPU).
   the same sums in the same order as the PyTorch version, one output row at
   a time: the row's vertical sums stay in cache instead of 2n passes over
   whole-image temporaries (the PyTorch version is memory-bound on CPU);
+* :func:`local_moments`, the same filter of x, y, x², y² and xy at once,
+  the products formed as the rows are read (SSIM-type local statistics,
+  :func:`.structural.local_stats`);
 * :func:`decimated_pair`, the analysis step of a one-level wavelet
   transform along the last dim (:func:`.transforms.dwt2_dmey`).
 """
@@ -46,6 +49,47 @@ def separable_valid(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
                    x.dtype)
     _filter_rows(maps, np.ascontiguousarray(kernel, dtype=x.dtype), out)
     return out.reshape(*x.shape[:-2], *out.shape[-2:])
+
+
+@njit(cache=True, fastmath={'contract'}, error_model='numpy')
+def _moment_rows(x, y, kernel, out):
+    """x, y (N, H, W), out (5, N, H-n+1, W-n+1): the filtered x, y, x², y²,
+    xy, each summed in :func:`_filter_rows`' order."""
+    n = kernel.size
+    width = x.shape[2]
+    rows = np.empty((5, width))
+    for c in range(x.shape[0]):
+        for i in range(out.shape[2]):
+            rows[:] = 0.0
+            for u in range(n):
+                k = kernel[u]
+                for j in range(width):
+                    a = x[c, i + u, j]
+                    b = y[c, i + u, j]
+                    rows[0, j] += a * k
+                    rows[1, j] += b * k
+                    rows[2, j] += a * a * k
+                    rows[3, j] += b * b * k
+                    rows[4, j] += a * b * k
+            for m in range(5):
+                for j in range(out.shape[3]):
+                    out[m, c, i, j] = rows[m, j] * kernel[0]
+                for v in range(1, n):
+                    for j in range(out.shape[3]):
+                        out[m, c, i, j] += rows[m, j + v] * kernel[v]
+
+
+def local_moments(x: np.ndarray, y: np.ndarray, kernel: np.ndarray) -> tuple:
+    """The 'valid' separable filter (kernel ⊗ kernel) of x, y, x², y² and
+    xy for maps x, y of one shape (..., H, W): five (..., H-n+1, W-n+1)
+    arrays."""
+    shape = x.shape[:-2]
+    x, y = (np.ascontiguousarray(t).reshape(-1, *t.shape[-2:]) for t in (x, y))
+    n = kernel.size
+    out = np.empty((5, x.shape[0], x.shape[1] - n + 1, x.shape[2] - n + 1),
+                   x.dtype)
+    _moment_rows(x, y, np.ascontiguousarray(kernel, dtype=x.dtype), out)
+    return tuple(m.reshape(*shape, *m.shape[-2:]) for m in out)
 
 
 @njit(cache=True, fastmath={'contract', 'reassoc'}, error_model='numpy')

@@ -134,14 +134,17 @@ def _filter_bank64(h: int, w: int, device: str):
 def _median(x: Tensor) -> Tensor:
     """Median over the last dim, the mean of the two middle values for an
     even count (MATLAB's ``median``; ``torch.median`` takes the lower).
-    On CPU NumPy's introselect finds both middle values in less time than
-    one ``torch.kthvalue``."""
+    On CPU NumPy's introselect takes ~2/3 of the time of one
+    ``torch.kthvalue``."""
     if x.device.type != 'cpu':
         return _median_kthvalue(x)
     n = x.shape[-1]
-    middle = [(n - 1) // 2, n // 2]
-    both = np.partition(x.numpy(), middle, axis=-1)[..., middle]
-    return torch.from_numpy(both).mean(-1)
+    part = torch.from_numpy(np.partition(x.numpy(), n // 2, axis=-1))
+    upper = part[..., n // 2]
+    if n % 2:
+        return upper
+    # the lower middle value: the largest of those partitioned below
+    return 0.5 * (part[..., :n // 2].amax(-1) + upper)
 
 
 def _median_kthvalue(x: Tensor) -> Tensor:
