@@ -544,15 +544,16 @@ def test_phase_congruency_compiled_orientation_equals_pytorch():
 
 
 @pytest.mark.parametrize('n', [1, 8, 9, 1000])
-def test_median_of_partition_equals_kthvalue(n):
+def test_median_of_radix_histogram_equals_kthvalue(n):
     """MATLAB's median (the mean of the two middle values for even counts),
-    on CPU from NumPy's partition, elsewhere from torch.kthvalue; with
-    repeated middle values."""
+    on CPU from a compiled radix histogram, elsewhere from torch.kthvalue;
+    with repeated middle values, negative values and a spread of scales."""
     import importlib
     pc = importlib.import_module(
         'segfanet_mm.evaluation.functional.phase_congruency')
-    x = torch.randint(
-        0, 4, (3, n), generator=torch.Generator().manual_seed(n)).double()
+    g = torch.Generator().manual_seed(n)
+    x = torch.randint(-2, 3, (3, n), generator=g).double()
+    x[1] = x[1] * 10.0**torch.randint(-5, 6, (n, ), generator=g)
     expected = torch.from_numpy(np.median(x.numpy(), -1))
     assert torch.equal(pc._median(x), expected)
     assert torch.equal(pc._median_kthvalue(x), expected)
