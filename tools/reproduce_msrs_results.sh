@@ -8,7 +8,7 @@
 # picture. RECIPE selects the section:
 #   luminance  "MSRS" (SegFANet-S, checkpoints/segfanet-s_msrs.pth)
 #   rgb        "SegFANet-S-RGB" (the -rgb configs, class-weighted, the
-#              segmentation branches with two seeds each;
+#              ablations and segmentation branches with two seeds each;
 #              checkpoints/segfanet-s-rgb_msrs.pth)
 # Trainings already finished (iter_800.pth in their work_dir) are skipped;
 # JOBS trainings run side by side, one thread each.
@@ -20,10 +20,11 @@ WORK=${WORK:-work_dirs/msrs}
 JOBS=${JOBS:-2}
 RECIPE=${RECIPE:-luminance}
 case $RECIPE in
-    luminance) V=; FV=; BRANCH_SEEDS="0"; LABEL=SegFANet-S
+    luminance) V=; FV=; BRANCH_SEEDS="0"; ABLATION_SEEDS="0"; LABEL=SegFANet-S
         OUT=${OUT:-work_dirs/msrs_results}
         RELEASED=${RELEASED:-checkpoints/segfanet-s_msrs.pth} ;;
-    rgb) V=-rgb; FV=-cw; BRANCH_SEEDS="0 1"; LABEL=SegFANet-S-RGB
+    rgb) V=-rgb; FV=-cw; BRANCH_SEEDS="0 1"; ABLATION_SEEDS="0 1"
+        LABEL=SegFANet-S-RGB
         OUT=${OUT:-work_dirs/msrs_rgb_results}
         RELEASED=${RELEASED:-checkpoints/segfanet-s-rgb_msrs.pth} ;;
     *) echo "error: RECIPE must be luminance or rgb, got '$RECIPE'" >&2
@@ -62,7 +63,11 @@ seg_dirs() {  # name seeds...: the seeds' seg/ folders, comma-joined
 # name  config  seed
 RUNS=$(
     for seed in $SEEDS; do echo "$(run_name $S $seed) configs/segfanet/$S.py $seed"; done
-    for name in $NOALIGN $FUSION_ONLY; do echo "$name configs/segfanet/$name.py 0"; done
+    for name in $NOALIGN $FUSION_ONLY; do
+        for seed in $ABLATION_SEEDS; do
+            echo "$(run_name $name "$seed") configs/segfanet/$name.py $seed"
+        done
+    done
     for branch in "" -vis -ir; do
         for seed in $BRANCH_SEEDS; do
             echo "$(run_name $BRANCH$branch$SUFFIX "$seed") configs/segfanet/$BRANCH$branch$SUFFIX.py $seed"
@@ -91,7 +96,7 @@ done
 python tools/analysis_tools/eval_segmentation.py --label "$VAL/label" \
     --dataset MSRSDataset --group day='D$' --group night='N$' \
     --method "$LABEL=$(seg_dirs $S $SEEDS)" \
-    --method "$LABEL w/o alignment=$(seg_dirs $NOALIGN 0)" \
+    --method "$LABEL w/o alignment=$(seg_dirs $NOALIGN $ABLATION_SEEDS)" \
     --method "seg branch only (IR + visible)=$(seg_dirs $BRANCH$SUFFIX $BRANCH_SEEDS)" \
     --method "seg branch, visible only=$(seg_dirs $BRANCH-vis$SUFFIX $BRANCH_SEEDS)" \
     --method "seg branch, infrared only=$(seg_dirs $BRANCH-ir$SUFFIX $BRANCH_SEEDS)" \
@@ -108,15 +113,17 @@ for rule in mean max; do
         --ir "$VAL/ir" --vis "$VAL/vis" --out "$OUT/$rule"
     score $rule "$OUT/$rule/fused_rgb" "$VAL/ir" "$VAL/vis" "$OUT/$rule.csv"
 done
-for name in $(joined %s $S $SEEDS | tr , ' ') $NOALIGN $FUSION_ONLY; do
+for name in $(joined %s $S $SEEDS | tr , ' ') \
+    $(joined %s $NOALIGN $ABLATION_SEEDS | tr , ' ') \
+    $(joined %s $FUSION_ONLY $ABLATION_SEEDS | tr , ' '); do
     score "$name" "$OUT/$name/fused_rgb" "$VAL/ir" "$VAL/vis" "$OUT/$name.csv"
 done
 python tools/analysis_tools/results_table.py --baselines mean max \
     --method "mean=$OUT/mean.csv" --method "max=$OUT/max.csv" \
     --method "$LABEL (seed 0, released)=$OUT/$S.csv" \
     --method "$LABEL (3 seeds)=$(joined "$OUT/%s.csv" $S $SEEDS)" \
-    --method "$LABEL w/o alignment=$OUT/$NOALIGN.csv" \
-    --method "fusion only=$OUT/$FUSION_ONLY.csv" \
+    --method "$LABEL w/o alignment=$(joined "$OUT/%s.csv" $NOALIGN $ABLATION_SEEDS)" \
+    --method "fusion only=$(joined "$OUT/%s.csv" $FUSION_ONLY $ABLATION_SEEDS)" \
     | tee "$OUT/fusion.md"
 
 # The released weights (seed 0) on VIFB's 21 pairs, which they never saw.
