@@ -161,6 +161,13 @@ def _median_kthvalue(x: Tensor) -> Tensor:
     return 0.5 * (lo + hi)
 
 
+def _irfft2_pocketfft(spectrum: Tensor, s: tuple) -> Tensor:
+    """``torch.fft.irfft2`` for CPU tensors by SciPy's pocketfft, one
+    worker: ~20 % less time than PyTorch's MKL transform at 480 x 640."""
+    import scipy.fft  # loads on first use, not with the package
+    return torch.from_numpy(scipy.fft.irfft2(spectrum.numpy(), s=s, workers=1))
+
+
 def _noise_threshold(amp0_sq: Tensor, em_n: Tensor, sum_an2: Tensor,
                      sum_aiaj: Tensor) -> Tensor:
     r"""Kovesi's noise threshold T per image, from the finest scale's
@@ -268,14 +275,15 @@ def phase_congruency(x: Tensor) -> PhaseCongruency:
     compiled = x.device.type == 'cpu'
     add_orientation = _add_orientation_compiled if compiled \
         else _add_orientation
+    irfft2 = _irfft2_pocketfft if compiled else torch.fft.irfft2
     sums = torch.zeros(
         (5, ) + x.shape,
         dtype=torch.float64 if compiled else x.dtype,
         device=x.device)
     for o in range(N_ORIENT):
         # even and odd responses e_s, o_s of the S scales, (N, S, H, W)
-        e = torch.fft.irfft2(spectrum * even[o], s=(h, w))
-        od = torch.fft.irfft2(spectrum_odd * odd[o], s=(h, w))
+        e = irfft2(spectrum * even[o], s=(h, w))
+        od = irfft2(spectrum_odd * odd[o], s=(h, w))
         threshold = functools.partial(
             _noise_threshold,
             em_n=em_n[o],
