@@ -119,3 +119,24 @@ def test_local_moments_compiled_equal_filtered_products():
     for got, want in zip(
             fc.local_moments(x.numpy(), y.numpy(), k.numpy()), expected):
         assert torch.equal(torch.from_numpy(got), want)
+
+
+def test_dct2_is_the_orthonormal_dct_on_every_path():
+    """MATLAB's dct2 (orthonormal DCT-II): SciPy's dctn on CPU and the FFT
+    form the other devices use both equal C X Cᵀ with the DCT matrix."""
+    tr = importlib.import_module(f'{_PKG}.transforms')
+    g = torch.Generator().manual_seed(8)
+    x = torch.rand(2, 7, 10, generator=g, dtype=torch.float64)
+
+    def dct_matrix(n):
+        k = torch.arange(n, dtype=torch.float64)[:, None]
+        c = torch.cos(math.pi * (2 * k.T + 1) * k / (2 * n))
+        c *= math.sqrt(2.0 / n)
+        c[0] /= math.sqrt(2.0)
+        return c
+
+    expected = dct_matrix(7) @ x @ dct_matrix(10).T
+    fft_form = tr._dct_last(tr._dct_last(x).transpose(-1,
+                                                      -2)).transpose(-1, -2)
+    torch.testing.assert_close(tr.dct2(x), expected, rtol=0, atol=1e-13)
+    torch.testing.assert_close(fft_form, expected, rtol=0, atol=1e-13)

@@ -45,7 +45,14 @@ def _dct_last(x: Tensor) -> Tensor:
 
 
 def dct2(x: Tensor) -> Tensor:
-    """MATLAB's ``dct2``: the orthonormal 2-D DCT-II of (..., H, W)."""
+    """MATLAB's ``dct2``: the orthonormal 2-D DCT-II of (..., H, W). On CPU
+    SciPy's ``dctn`` (one worker; ~5x faster than the FFT form below at
+    640 x 480, equal to 4e-16)."""
+    if x.device.type == 'cpu':
+        import scipy.fft  # loads on first use, not with the package
+        return torch.from_numpy(
+            scipy.fft.dctn(
+                x.numpy(), type=2, norm='ortho', axes=(-2, -1), workers=1))
     return _dct_last(_dct_last(x).transpose(-1, -2)).transpose(-1, -2)
 
 
