@@ -140,3 +140,23 @@ def test_dct2_is_the_orthonormal_dct_on_every_path():
                                                       -2)).transpose(-1, -2)
     torch.testing.assert_close(tr.dct2(x), expected, rtol=0, atol=1e-13)
     torch.testing.assert_close(fft_form, expected, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize('dtype,tol', [(torch.float64, 1e-12),
+                                       (torch.float32, 1e-4)])
+def test_pocketfft_transforms_equal_torch_fft(dtype, tol):
+    """The CPU FFTs (SciPy's pocketfft) give torch.fft's spectra and
+    inverses, on an odd width."""
+    fft = importlib.import_module(f'{_PKG}._fft')
+    x = torch.rand(
+        2, 3, 12, 15, dtype=dtype, generator=torch.Generator().manual_seed(9))
+    spectrum = fft.rfft2(x)
+    torch.testing.assert_close(
+        spectrum, torch.fft.rfft2(x), rtol=tol, atol=tol)
+    torch.testing.assert_close(
+        fft.irfft2(spectrum, s=(12, 15)),
+        torch.fft.irfft2(spectrum, s=(12, 15)),
+        rtol=tol,
+        atol=tol)
+    torch.testing.assert_close(
+        fft.irfft2(spectrum, s=(12, 15)), x, rtol=tol, atol=tol)

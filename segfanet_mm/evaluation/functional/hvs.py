@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ._fft import irfft2, rfft2
 from ._filters import shifted_filter
 from ._utils import as_triple, minmax_255
 
@@ -35,8 +36,7 @@ def _csf_filter(x: Tensor, response: Tensor) -> Tensor:
     real and even, so the half spectrum of a real FFT gives it (~2x
     faster than the complex transforms)."""
     h, w = x.shape[-2:]
-    return torch.fft.irfft2(
-        torch.fft.rfft2(x) * response[..., :w // 2 + 1], s=(h, w))
+    return irfft2(rfft2(x) * response[..., :w // 2 + 1], s=(h, w))
 
 
 def _gauss_same(x: Tensor, sigma: float) -> Tensor:
