@@ -8,7 +8,8 @@
 # picture. RECIPE selects the section:
 #   luminance  "MSRS" (SegFANet-S, checkpoints/segfanet-s_msrs.pth)
 #   rgb        "SegFANet-S-RGB" (the -rgb configs, class-weighted, the
-#              ablations and segmentation branches with two seeds each;
+#              ablations with three seeds, the segmentation branches
+#              with two each;
 #              checkpoints/segfanet-s-rgb_msrs.pth)
 # Trainings already finished (iter_800.pth in their work_dir) are skipped;
 # JOBS trainings run side by side, one thread each.
@@ -23,7 +24,7 @@ case $RECIPE in
     luminance) V=; FV=; BRANCH_SEEDS="0"; ABLATION_SEEDS="0"; LABEL=SegFANet-S
         OUT=${OUT:-work_dirs/msrs_results}
         RELEASED=${RELEASED:-checkpoints/segfanet-s_msrs.pth} ;;
-    rgb) V=-rgb; FV=-cw; BRANCH_SEEDS="0 1"; ABLATION_SEEDS="0 1"
+    rgb) V=-rgb; FV=-cw; BRANCH_SEEDS="0 1"; ABLATION_SEEDS="0 1 2"
         LABEL=SegFANet-S-RGB
         OUT=${OUT:-work_dirs/msrs_rgb_results}
         RELEASED=${RELEASED:-checkpoints/segfanet-s-rgb_msrs.pth} ;;
