@@ -20,6 +20,16 @@ import numpy as np
 from numba import njit
 
 
+@njit(cache=True, fastmath={'contract'}, error_model='numpy', inline='always')
+def _filter_row(rows, kernel, out):
+    """The horizontal pass: out[j] = Σ_v kernel[v]·rows[j + v], 'valid'."""
+    for j in range(out.size):
+        out[j] = rows[j] * kernel[0]
+    for v in range(1, kernel.size):
+        for j in range(out.size):
+            out[j] += rows[j + v] * kernel[v]
+
+
 @njit(cache=True, fastmath={'contract'}, error_model='numpy')
 def _filter_rows(x, kernel, out):
     """x (N, H, W), kernel (n,), out (N, H-n+1, W-n+1), filled."""
@@ -33,11 +43,7 @@ def _filter_rows(x, kernel, out):
             for u in range(1, n):
                 for j in range(width):
                     rows[j] += x[c, i + u, j] * kernel[u]
-            for j in range(out.shape[2]):
-                out[c, i, j] = rows[j] * kernel[0]
-            for v in range(1, n):
-                for j in range(out.shape[2]):
-                    out[c, i, j] += rows[j + v] * kernel[v]
+            _filter_row(rows, kernel, out[c, i])
 
 
 def separable_valid(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -72,11 +78,7 @@ def _moment_rows(x, y, kernel, out):
                     rows[3, j] += b * b * k
                     rows[4, j] += a * b * k
             for m in range(5):
-                for j in range(out.shape[3]):
-                    out[m, c, i, j] = rows[m, j] * kernel[0]
-                for v in range(1, n):
-                    for j in range(out.shape[3]):
-                        out[m, c, i, j] += rows[m, j + v] * kernel[v]
+                _filter_row(rows[m], kernel, out[m, c, i])
 
 
 def local_moments(x: np.ndarray, y: np.ndarray, kernel: np.ndarray) -> tuple:

@@ -17,6 +17,7 @@ from torch import Tensor
 from ._fft import irfft2, rfft2
 from ._filters import shifted_filter
 from ._utils import as_triple, minmax_255
+from .qabf import sobel_responses
 
 QCV_BLOCK = 16
 QCV_ALPHA = 5
@@ -46,19 +47,6 @@ def _gauss_same(x: Tensor, sigma: float) -> Tensor:
     k = torch.exp(-t * t / (2 * sigma * sigma)) / (
         math.sqrt(2 * math.pi) * sigma)
     return shifted_filter(F.pad(x, (15, 15, 15, 15)), k)
-
-
-def _sobel_magnitude(x: Tensor) -> Tensor:
-    r"""Sobel gradient magnitude :math:`\sqrt{g_x^2 + g_y^2}`, zero padding,
-    as ``filter2`` correlates ``[-1 0 1; -2 0 2; -1 0 1]`` and its
-    transpose: differences and [1 2 1] sums of shifted slices (float64
-    convolution has no fast CPU path)."""
-    p = F.pad(x, (1, 1, 1, 1))
-    dx = p[..., 2:] - p[..., :-2]  # (.., H+2, W)
-    dy = p[..., 2:, :] - p[..., :-2, :]  # (.., H, W+2)
-    gx = dx[..., :-2, :] + 2 * dx[..., 1:-1, :] + dx[..., 2:, :]
-    gy = dy[..., :-2] + 2 * dy[..., 1:-1] + dy[..., 2:]
-    return torch.sqrt(gx * gx + gy * gy)
 
 
 def qcb(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
@@ -117,7 +105,9 @@ def qcv(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     f, a, b = (minmax_255(t) for t in as_triple(fused, ir, vis))
     h, w = f.shape[-2:]
     src = torch.cat([a, b], 1)
-    g = _sobel_magnitude(src)
+    # zero padding, as filter2; shifted slices (float64 conv2d is slow)
+    sx, sy = sobel_responses(F.pad(src, (1, 1, 1, 1)))
+    g = torch.sqrt(sx * sx + sy * sy)
     pad = (0, -w % QCV_BLOCK, 0, -h % QCV_BLOCK)
     sal = F.avg_pool2d(F.pad(g**QCV_ALPHA, pad), QCV_BLOCK) * QCV_BLOCK**2
     r = _radius(h, w, 1 / 4, f.device)
