@@ -543,6 +543,30 @@ def test_phase_congruency_compiled_orientation_equals_pytorch():
         sums[1], sums[0].double(), rtol=1e-5, atol=1e-6, equal_nan=True)
 
 
+def test_qp_compiled_masked_correlation_equals_convolutions():
+    """Qp's per-feature score from the compiled CPU pass equals the one of
+    the convolutions the other devices run, with masks on and off, windows
+    at the borders, and a NaN feature of F under a mask."""
+    import importlib
+    pc = importlib.import_module(
+        'segfanet_mm.evaluation.functional.phase_congruency')
+    g = torch.Generator().manual_seed(3)
+    feat = torch.rand(2, 4, 21, 33, generator=g)
+    masks = torch.rand(2, 3, 21, 33, generator=g) > 0.4
+    src = torch.where(masks, feat[:, :3], 0.0)
+    k = pc._gaussian(11, 1.5, 'cpu').float()
+    expected = pc._masked_correlation_conv(src, masks, feat[:, 3:], k)
+    compiled = pc._masked_correlation(src, masks, feat[:, 3:])
+    assert compiled.dtype == torch.float64
+    torch.testing.assert_close(compiled, expected, rtol=1e-6, atol=0)
+    feat[1, 3, 10, 10] = math.nan
+    masks[1, :, 10, 10] = True
+    nan_sum = pc._masked_correlation(src, masks, feat[:, 3:])
+    assert torch.isnan(nan_sum[1]) and nan_sum[0] == compiled[0]
+    assert torch.isnan(
+        pc._masked_correlation_conv(src, masks, feat[:, 3:], k)[1])
+
+
 @pytest.mark.parametrize('n', [1, 8, 9, 1000])
 def test_median_of_radix_histogram_equals_kthvalue(n):
     """MATLAB's median (the mean of the two middle values for even counts),

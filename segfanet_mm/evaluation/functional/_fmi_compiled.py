@@ -99,8 +99,10 @@ def _bound_cells(pdf, log_pdf, n, joint, log_joint, rest, entropy_sum):
     negative = np.empty(2)
     sum_cdf = np.empty(3)
     bound_sum = np.empty(2)
-    cell_q = np.empty((2, 18), np.int64)
-    cell_r = np.empty((2, 18), np.int64)
+    src_pdf = np.empty((2, 9))
+    src_log = np.empty((2, 9))
+    cell_qp = np.empty((2, 18))
+    cell_log = np.empty((2, 18))
     for w in range(n):
         for s in range(3):
             h = m1 = m2 = total = 0.0
@@ -133,8 +135,11 @@ def _bound_cells(pdf, log_pdf, n, joint, log_joint, rest, entropy_sum):
             corr[s - 1] = c
             negative[s - 1] = c < 0.0
             acc = 0.0
-            for k in range(9):
-                acc += pdf[s, w, 8 - k] if c < 0.0 else pdf[s, w, k]
+            for k in range(9):  # p (reversed for c < 0), its log and CDF
+                j = 8 - k if c < 0.0 else k
+                src_pdf[s - 1, k] = pdf[s, w, j]
+                src_log[s - 1, k] = log_pdf[s, w, j]
+                acc += pdf[s, w, j]
                 cdf[s, k] = acc
         acc = 0.0
         for k in range(9):
@@ -156,8 +161,11 @@ def _bound_cells(pdf, log_pdf, n, joint, log_joint, rest, entropy_sum):
             m0 += (9 - a0) * (9 - b0) * seg0
             m1 += (9 - a1) * (9 - b1) * seg1
             joint[0, w, e], joint[1, w, e] = seg0, seg1
-            cell_q[0, e], cell_r[0, e] = a0, b0
-            cell_q[1, e], cell_r[1, e] = a1, b1
+            # the cell's independent mass q_i p_j and log2(q_i p_j)
+            cell_qp[0, e] = pdf[0, w, a0] * src_pdf[0, b0]
+            cell_qp[1, e] = pdf[0, w, a1] * src_pdf[1, b1]
+            cell_log[0, e] = log_pdf[0, w, a0] + src_log[0, b0]
+            cell_log[1, e] = log_pdf[0, w, a1] + src_log[1, b1]
             t0, t1 = end0, end1
             i0, k0 = i0 + (q0 <= r0), k0 + (r0 <= q0)
             i1, k1 = i1 + (q1 <= r1), k1 + (r1 <= q1)
@@ -180,11 +188,8 @@ def _bound_cells(pdf, log_pdf, n, joint, log_joint, rest, entropy_sum):
                 sum_q * h_p + sum_p * h_q)
             base_terms = 0.0
             for e in range(18):
-                i = cell_q[s, e]
-                j = 8 - cell_r[s, e] if neg else cell_r[s, e]
-                base = k1 * pdf[0, w, i] * pdf[src, w, j]
-                base_terms += base * (
-                    log_k1 + log_pdf[0, w, i] + log_pdf[src, w, j])
+                base = k1 * cell_qp[s, e]
+                base_terms += base * (log_k1 + cell_log[s, e])
                 value = base + kappa * joint[s, w, e]
                 joint[s, w, e] = value
                 log_joint[s, w, e] = max(np.float32(abs(value)), _TINY)

@@ -313,12 +313,30 @@ def _masked_correlation(src: Tensor, masks: Tensor, feat_f: Tensor) -> Tensor:
         feat_f: (N, 1, H, W) feature of F.
 
     Returns:
-        (N,) sum of the score over the pixels.
+        (N,) sum of the score over the pixels. On CPU one compiled pass per
+        image (:func:`._phase_congruency_compiled.masked_correlation_sum`).
     """
     k = _gaussian(11, 1.5, str(src.device)).to(src.dtype)
+    if src.device.type != 'cpu':
+        return _masked_correlation_conv(src, masks, feat_f, k)
+    # Numba loads on first use, not with the package
+    from ._phase_congruency_compiled import masked_correlation_sum
+    return torch.tensor([
+        masked_correlation_sum(s.contiguous().numpy(), m.numpy(),
+                               f[0].contiguous().numpy(), k.numpy(), QP_C)
+        for s, m, f in zip(src, masks, feat_f)
+    ],
+                        dtype=torch.float64)
+
+
+def _masked_correlation_conv(src: Tensor, masks: Tensor, feat_f: Tensor,
+                             k: Tensor) -> Tensor:
+    """:func:`_masked_correlation` by convolutions of the 11 moment maps
+    (any device), with the 1-D window k."""
     maps = torch.cat([src, feat_f, src * src, feat_f * feat_f, src * feat_f],
                      1)
-    # NHWC: oneDNN's depthwise convolution of 11 maps is faster on CPU
+    # NHWC: oneDNN's depthwise convolution of 11 maps is faster (on CPU,
+    # where this path is the compiled one's reference in the tests)
     m = separable_filter(F.pad(maps, (5, 5, 5, 5)), k, channels_last=True)
     mu, mu_f = m[:, :3], m[:, 3:4]
     var = m[:, 4:7] - mu * mu
