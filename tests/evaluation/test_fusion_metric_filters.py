@@ -105,20 +105,29 @@ def test_wavelet_analysis_compiled_equals_window_products():
     torch.testing.assert_close(high, win @ hi, rtol=1e-13, atol=1e-13)
 
 
-def test_local_moments_compiled_equal_filtered_products():
-    """SSIM-type statistics on CPU: the compiled filter of x, y, x², y², xy
-    (products formed as rows are read) equals filtering the products."""
-    fc = importlib.import_module(f'{_PKG}._filter_compiled')
+def test_local_statistics_compiled_equal_shifted_sums():
+    """SSIM-type statistics on CPU: the compiled pass (products formed as
+    rows are read, flat windows told by the window extremes) equals the
+    shifted-slice sums of the other devices bit for bit, with flat windows
+    of x, of y and of both (variances and covariance exactly 0)."""
+    st = importlib.import_module(f'{_PKG}.structural')
     g = torch.Generator().manual_seed(6)
     x, y = (
         torch.rand(2, 3, 30, 41, generator=g, dtype=torch.float64) * 255
         for _ in range(2))
+    x[0, 1, 2:12, 3:13] = 17.0
+    y[1, 2, 15:25, 20:30] = 3.5
+    x[1, 0, 0:9, 0:9] = y[1, 0, 0:9, 0:9] = 8.0
     k = torch.rand(7, generator=g, dtype=torch.float64)
-    expected = _filters._shifted_sums(
-        torch.cat([x, y, x * x, y * y, x * y], 1), k).split(3, 1)
-    for got, want in zip(
-            fc.local_moments(x.numpy(), y.numpy(), k.numpy()), expected):
-        assert torch.equal(torch.from_numpy(got), want)
+    expected = st._local_stats_shifted(x, y, k)
+    fc = importlib.import_module(f'{_PKG}._filter_compiled')
+    got = fc.local_statistics(x.numpy(), y.numpy(), k.numpy())
+    for a, b in zip(got, expected):
+        assert torch.equal(torch.from_numpy(a), b)
+    var_x, var_y, cov = expected[2:]
+    assert var_x[0, 1, 2, 3] == 0 and cov[0, 1, 2, 3] == 0
+    assert var_y[1, 2, 15, 20] == 0 and var_x[1, 2, 15, 20] != 0
+    assert var_x[1, 0, 1, 1] == var_y[1, 0, 1, 1] == cov[1, 0, 1, 1] == 0
 
 
 def test_dct2_is_the_orthonormal_dct_on_every_path():

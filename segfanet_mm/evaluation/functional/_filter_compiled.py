@@ -10,8 +10,9 @@ has no fast float64 convolution on CPU).
   the same sums in the same order as the PyTorch version, one output row at
   a time: the row's vertical sums stay in cache instead of 2n passes over
   whole-image temporaries (the PyTorch version is memory-bound on CPU);
-* :func:`local_moments`, the same filter of x, y, x², y² and xy at once,
-  the products formed as the rows are read (SSIM-type local statistics,
+* :func:`local_statistics`, the same filter of x, y, x², y² and xy at
+  once, the products formed as the rows are read, and which windows are
+  flat (SSIM-type local statistics,
   :func:`.structural.local_stats`);
 * :func:`decimated_pair`, the analysis step of a one-level wavelet
   transform along the last dim (:func:`.transforms.dwt2_dmey`).
@@ -57,12 +58,45 @@ def separable_valid(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return out.reshape(*x.shape[:-2], *out.shape[-2:])
 
 
+@njit(cache=True, error_model='numpy')
+def _centre(moments, flat):
+    """In place: moments (5, ...) = (μ_x, μ_y, E[x²], E[y²], E[xy]) become
+    (μ_x, μ_y, σ_x², σ_y², σ_xy), exactly 0 where flat (2, ...) marks x's
+    or y's window flat. A function of its own, called from Python and
+    without ``contract``, so that no multiply-add is fused: the same
+    rounding as the PyTorch version."""
+    mu_x, mu_y = moments[0].ravel(), moments[1].ravel()
+    var_x, var_y = moments[2].ravel(), moments[3].ravel()
+    cov = moments[4].ravel()
+    flat_x, flat_y = flat[0].ravel(), flat[1].ravel()
+    for i in range(mu_x.size):
+        var_x[i] = 0.0 if flat_x[i] else var_x[i] - mu_x[i] * mu_x[i]
+        var_y[i] = 0.0 if flat_y[i] else var_y[i] - mu_y[i] * mu_y[i]
+        cov[i] = 0.0 if flat_x[i] or flat_y[i] else cov[i] - mu_x[i] * mu_y[i]
+
+
+@njit(cache=True, error_model='numpy', inline='always')
+def _window_flat(x, i, j, n):
+    """Whether the n x n window of x (H, W) at (i, j) is constant."""
+    first = x[i, j]
+    for u in range(n):
+        for v in range(n):
+            if x[i + u, j + v] != first:
+                return False
+    return True
+
+
 @njit(cache=True, fastmath={'contract'}, error_model='numpy')
-def _moment_rows(x, y, kernel, out):
-    """x, y (N, H, W), out (5, N, H-n+1, W-n+1): the filtered x, y, x², y²,
-    xy, each summed in :func:`_filter_rows`' order."""
+def _statistic_rows(x, y, kernel, out, flat):
+    """x, y (N, H, W), out (5, N, H-n+1, W-n+1): the filtered x, y, x², y²
+    and xy (summed in :func:`_filter_rows`' order); flat (2, N, H-n+1,
+    W-n+1): whether x's, y's window is constant. With K = (Σ kernel)²,
+    the weights' total, only windows whose K·E[x²] − E[x]² is within
+    1e-10·K·E[x²] of 0 are scanned (for a constant window both terms are
+    c²K², equal up to rounding, ~2n·2⁻⁵² relative)."""
     n = kernel.size
     width = x.shape[2]
+    total = kernel.sum()**2
     rows = np.empty((5, width))
     for c in range(x.shape[0]):
         for i in range(out.shape[2]):
@@ -79,18 +113,30 @@ def _moment_rows(x, y, kernel, out):
                     rows[4, j] += a * b * k
             for m in range(5):
                 _filter_row(rows[m], kernel, out[m, c, i])
+            for j in range(out.shape[3]):
+                for s in range(2):
+                    mean = out[s, c, i, j]
+                    square = out[2 + s, c, i, j] * total
+                    flat[s, c, i, j] = (
+                        abs(square - mean * mean) <= 1e-10 * abs(square)
+                        and _window_flat(x[c] if s == 0 else y[c], i, j, n))
 
 
-def local_moments(x: np.ndarray, y: np.ndarray, kernel: np.ndarray) -> tuple:
-    """The 'valid' separable filter (kernel ⊗ kernel) of x, y, x², y² and
-    xy for maps x, y of one shape (..., H, W): five (..., H-n+1, W-n+1)
-    arrays."""
+def local_statistics(x: np.ndarray, y: np.ndarray,
+                     kernel: np.ndarray) -> tuple:
+    r"""SSIM-type local statistics of maps x, y of one shape (..., H, W)
+    in windows kernel ⊗ kernel, 'valid': five (..., H-n+1, W-n+1) arrays
+    :math:`\mu_x, \mu_y, \sigma_x^2, \sigma_y^2, \sigma_{xy}`, the
+    (co)variances exactly 0 in windows where x (or y) is flat."""
     shape = x.shape[:-2]
     x, y = (np.ascontiguousarray(t).reshape(-1, *t.shape[-2:]) for t in (x, y))
     n = kernel.size
     out = np.empty((5, x.shape[0], x.shape[1] - n + 1, x.shape[2] - n + 1),
                    x.dtype)
-    _moment_rows(x, y, np.ascontiguousarray(kernel, dtype=x.dtype), out)
+    flat = np.empty((2, *out.shape[1:]), np.bool_)
+    _statistic_rows(x, y, np.ascontiguousarray(kernel, dtype=x.dtype), out,
+                    flat)
+    _centre(out, flat)
     return tuple(m.reshape(*shape, *m.shape[-2:]) for m in out)
 
 

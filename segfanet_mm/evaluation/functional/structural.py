@@ -70,18 +70,24 @@ def local_stats(x: Tensor, y: Tensor, size: int, sigma: float = 1.5):
     Returns:
         ``(mu_x, mu_y, var_x, var_y, cov)``, float64 (B, C, H-n+1, W-n+1).
     """
-    flat_x, flat_y = flat_windows(x, size), flat_windows(y, size)
     x, y = torch.broadcast_tensors(x.to(torch.float64), y.to(torch.float64))
     k = _gaussian(size, sigma, str(x.device))
     if x.device.type == 'cpu':
-        # compiled: the same sums, the products formed as rows are read
-        from ._filter_compiled import local_moments  # Numba, on first use
-        mu_x, mu_y, xx, yy, xy = (
+        # compiled: the same sums, the products formed as rows are read, the
+        # flat windows told by the same pass
+        from ._filter_compiled import local_statistics  # Numba, on first use
+        return tuple(
             torch.from_numpy(m)
-            for m in local_moments(x.numpy(), y.numpy(), k.numpy()))
-    else:
-        m = shifted_filter(torch.cat([x, y, x * x, y * y, x * y], 1), k)
-        mu_x, mu_y, xx, yy, xy = m.split(x.shape[1], 1)
+            for m in local_statistics(x.numpy(), y.numpy(), k.numpy()))
+    return _local_stats_shifted(x, y, k)
+
+
+def _local_stats_shifted(x: Tensor, y: Tensor, k: Tensor) -> tuple:
+    """:func:`local_stats` of float64 x, y of one shape by shifted-slice
+    sums (any device), with the 1-D window k."""
+    flat_x, flat_y = flat_windows(x, k.numel()), flat_windows(y, k.numel())
+    m = shifted_filter(torch.cat([x, y, x * x, y * y, x * y], 1), k)
+    mu_x, mu_y, xx, yy, xy = m.split(x.shape[1], 1)
     var_x = torch.where(flat_x, 0.0, xx - mu_x * mu_x)
     var_y = torch.where(flat_y, 0.0, yy - mu_y * mu_y)
     cov = torch.where(flat_x | flat_y, 0.0, xy - mu_x * mu_y)
