@@ -8,6 +8,7 @@ frequency grid is MATLAB's ``freqspace`` scaled by the image size, so the
 filters scale with the image: a grid step of 1/15 (Qcb) or 1/4 (Qcv)
 cycles per index along each axis.
 """
+import functools
 import math
 
 import torch
@@ -20,7 +21,6 @@ from ._utils import as_triple, minmax_255
 from .qabf import sobel_responses
 
 QCV_BLOCK = 16
-QCV_ALPHA = 5
 
 
 def _radius(h: int, w: int, step: float, device) -> Tensor:
@@ -32,12 +32,30 @@ def _radius(h: int, w: int, step: float, device) -> Tensor:
     return torch.fft.ifftshift(r)
 
 
+@functools.lru_cache(maxsize=4)
+def _chen_blum_csf(h: int, w: int, device: str) -> Tensor:
+    r"""Qcb's CSF :math:`e^{-(r/f_0)^2} - a\,e^{-(r/f_1)^2}` on the half
+    spectrum (f0 = 15.3870, f1 = 1.3456, a = 0.7622, grid step 1/15),
+    cached per size."""
+    r = _radius(h, w, 1 / 15, device)[:, :w // 2 + 1]
+    return torch.exp(-(r / 15.3870)**2) - 0.7622 * torch.exp(-(r / 1.3456)**2)
+
+
+@functools.lru_cache(maxsize=4)
+def _mannos_sakrison_csf(h: int, w: int, device: str) -> Tensor:
+    """Qcv's CSF ``2.6 (0.0192 + 0.144 r) e^{-(0.144 r)^{1.1}}`` on the
+    half spectrum (grid step 1/4), cached per size."""
+    r = _radius(h, w, 1 / 4, device)[:, :w // 2 + 1]
+    return 2.6 * (0.0192 + 0.144 * r) * torch.exp(-(0.144 * r)**1.1)
+
+
 def _csf_filter(x: Tensor, response: Tensor) -> Tensor:
-    """Real part of ``ifft2(fft2(x) · response)``: a radial response is
-    real and even, so the half spectrum of a real FFT gives it (~2x
-    faster than the complex transforms)."""
+    """Real part of ``ifft2(fft2(x) · H)`` for a radial response H, given
+    on the half spectrum (``response``): a radial response is real and
+    even, so a real FFT gives it (~2x faster than the complex
+    transforms)."""
     h, w = x.shape[-2:]
-    return irfft2(rfft2(x) * response[..., :w // 2 + 1], s=(h, w))
+    return irfft2(rfft2(x) * response, s=(h, w))
 
 
 def _gauss_same(x: Tensor, sigma: float) -> Tensor:
@@ -70,9 +88,7 @@ def qcb(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     """
     f, a, b = (minmax_255(t) for t in as_triple(fused, ir, vis))
     x = torch.cat([a, b, f], 1)
-    h, w = x.shape[-2:]
-    r = _radius(h, w, 1 / 15, x.device)
-    csf = torch.exp(-(r / 15.3870)**2) - 0.7622 * torch.exp(-(r / 1.3456)**2)
+    csf = _chen_blum_csf(*x.shape[-2:], str(x.device))
     xs = _csf_filter(x, csf).flatten(0, 1)[:, None]
     c = (_gauss_same(xs, 2.0) / _gauss_same(xs, 4.0) - 1.0).abs()
     c = (c**3 / (c**2 + 1e-4)).view(x.shape)
@@ -109,9 +125,8 @@ def qcv(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     sx, sy = sobel_responses(F.pad(src, (1, 1, 1, 1)))
     g = torch.sqrt(sx * sx + sy * sy)
     pad = (0, -w % QCV_BLOCK, 0, -h % QCV_BLOCK)
-    sal = F.avg_pool2d(F.pad(g**QCV_ALPHA, pad), QCV_BLOCK) * QCV_BLOCK**2
-    r = _radius(h, w, 1 / 4, f.device)
-    csf = 2.6 * (0.0192 + 0.144 * r) * torch.exp(-(0.144 * r)**1.1)
-    d = _csf_filter(src - f, csf)
+    g2 = g * g  # g⁵ by products: 6x faster than pow
+    sal = F.avg_pool2d(F.pad(g2 * g2 * g, pad), QCV_BLOCK) * QCV_BLOCK**2
+    d = _csf_filter(src - f, _mannos_sakrison_csf(h, w, str(f.device)))
     dist = F.avg_pool2d(F.pad(d * d, pad), QCV_BLOCK)
     return (sal * dist).sum((1, 2, 3)) / sal.sum((1, 2, 3))
