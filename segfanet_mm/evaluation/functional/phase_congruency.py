@@ -162,17 +162,18 @@ def _median_kthvalue(x: Tensor) -> Tensor:
     return 0.5 * (lo + hi)
 
 
-def _noise_threshold(amp0_sq: Tensor, em_n: Tensor, sum_an2: Tensor,
+def _noise_threshold(median_amp0_sq: Tensor, em_n: Tensor, sum_an2: Tensor,
                      sum_aiaj: Tensor) -> Tensor:
-    r"""Kovesi's noise threshold T per image, from the finest scale's
-    squared amplitudes (N, H·W): Rayleigh-distributed noise of power
+    r"""Kovesi's noise threshold T per image, from the median of the finest
+    scale's squared amplitudes over the image (N,): Rayleigh-distributed
+    noise of power
     :math:`P = -\operatorname{median}(A_0^2)/(\ln 0.5\,\sum G_0^2)`,
 
     .. math::
         \tau = \sqrt{(2P\sum_s g_s^2 + 4P\sum_{s<t} g_s g_t)/2},\quad
         T = \tau\,\big(\sqrt{\pi/2} + k\sqrt{2 - \pi/2}\big)/1.7
     """
-    noise_power = -_median(amp0_sq) / math.log(0.5) / em_n
+    noise_power = -median_amp0_sq / math.log(0.5) / em_n
     tau = torch.sqrt(
         (2 * noise_power * sum_an2 + 4 * noise_power * sum_aiaj) / 2)
     return tau * (math.sqrt(math.pi / 2) +
@@ -195,7 +196,7 @@ def _add_orientation(e: Tensor, od: Tensor, threshold, o: int,
     energy = (
         sum_e * mean_e[:, 0] + sum_o * mean_o[:, 0] -
         (e * mean_o - od * mean_e).abs().sum(1))
-    tau = threshold(amp[:, 0].flatten(1)**2)[:, None, None]
+    tau = threshold(_median(amp[:, 0].flatten(1)**2))[:, None, None]
     energy = torch.clamp_min(energy - tau, 0.0)
     width = sum_an / (max_an + EPS) / N_SCALES
     weight = 1.0 / (1.0 + torch.exp((CUT_OFF - width) * SPREAD_GAIN))
@@ -213,14 +214,18 @@ def _add_orientation_compiled(e: Tensor, od: Tensor, threshold, o: int,
     passes per image (:mod:`._phase_congruency_compiled`), float64."""
     # Numba loads on first use, not with the package
     from ._phase_congruency_compiled import (accumulate_orientation,
+                                             middle_values_of_histogram,
                                              orientation_energy)
     h, w = sums.shape[-2:]
     for i in range(e.shape[0]):
         sum_an, energy, width, amp0_sq = torch.empty((4, h, w),
                                                      dtype=torch.float64)
+        hist = np.zeros(1 << 16, np.int64)
         orientation_energy(e[i].numpy(), od[i].numpy(), sum_an.numpy(),
-                           energy.numpy(), width.numpy(), amp0_sq.numpy())
-        tau = float(threshold(amp0_sq.view(1, -1))[0])
+                           energy.numpy(), width.numpy(), amp0_sq.numpy(),
+                           hist)
+        median = np.mean(middle_values_of_histogram(amp0_sq.numpy(), hist))
+        tau = float(threshold(torch.tensor([median], dtype=torch.float64))[0])
         # 1/(1 + e^{(c - width)·g}), vectorised
         weight = torch.sigmoid((width - CUT_OFF) * SPREAD_GAIN)
         accumulate_orientation(sum_an.numpy(), energy.numpy(), weight.numpy(),
