@@ -130,6 +130,28 @@ def test_local_statistics_compiled_equal_shifted_sums():
     assert var_x[1, 0, 1, 1] == var_y[1, 0, 1, 1] == cov[1, 0, 1, 1] == 0
 
 
+def test_ssim_map_compiled_equals_the_formula():
+    """SSIM's quotient on CPU (one compiled pass) equals the PyTorch
+    expression bit for bit, including 0/0 = NaN."""
+    st = importlib.import_module(f'{_PKG}.structural')
+    g = torch.Generator().manual_seed(9)
+    stats = [
+        torch.rand(2, 2, 13, 17, generator=g, dtype=torch.float64) * 255
+        for _ in range(5)
+    ]
+    stats[0][0, 0, 0, 0] = stats[1][0, 0, 0, 0] = 0.0
+    stats[2][0, 0, 0, 0] = stats[3][0, 0, 0, 0] = stats[4][0, 0, 0, 0] = 0
+    mu_x, mu_y, var_x, var_y, cov = stats
+    c1, c2 = 6.5, 58.5
+    expected = ((2 * mu_x * mu_y + c1) *
+                (2 * cov + c2)) / ((mu_x * mu_x + mu_y * mu_y + c1) *
+                                   (var_x + var_y + c2))
+    got = st.ssim_map(stats, c1, c2)
+    assert torch.equal(got, expected)
+    assert not torch.isnan(got).any()
+    assert torch.isnan(st.ssim_map(stats, 0.0, 0.0)[0, 0, 0, 0])
+
+
 def test_dct2_is_the_orthonormal_dct_on_every_path():
     """MATLAB's dct2 (orthonormal DCT-II): SciPy's dctn on CPU and the FFT
     form the other devices use both equal C X Cᵀ with the DCT matrix."""

@@ -102,6 +102,13 @@ def ssim_map(stats, c1: float, c2: float) -> Tensor:
              {(\mu_x^2 + \mu_y^2 + C_1)(\sigma_x^2 + \sigma_y^2 + C_2)}
     """
     mu_x, mu_y, var_x, var_y, cov = stats
+    if all(t.device.type == 'cpu' and t.dtype == torch.float64
+           and t.is_contiguous() and t.shape == mu_x.shape for t in stats):
+        # one compiled pass, the same rounding
+        from ._ssim_compiled import ssim_quotient  # Numba, on first use
+        out = torch.empty_like(mu_x)
+        ssim_quotient(*(t.numpy() for t in stats), c1, c2, out.numpy())
+        return out
     return ((2 * mu_x * mu_y + c1) *
             (2 * cov + c2)) / ((mu_x * mu_x + mu_y * mu_y + c1) *
                                (var_x + var_y + c2))
