@@ -543,6 +543,30 @@ def test_phase_congruency_compiled_orientation_equals_pytorch():
         sums[1], sums[0].double(), rtol=1e-5, atol=1e-6, equal_nan=True)
 
 
+def test_mef_ssim_compiled_arithmetic_equals_pytorch():
+    """One MEF-SSIM scale on CPU (compiled passes around PyTorch's tangent
+    and powers) equals the all-PyTorch quality map of the other devices,
+    bit for bit, on 8-bit images with flat patches in one or both
+    sources."""
+    import importlib
+    ms = importlib.import_module(
+        'segfanet_mm.evaluation.functional.multiscale_ssim')
+    g = torch.Generator().manual_seed(4)
+    x, f = (
+        torch.randint(0, 256, (2, c, 40, 50), generator=g).double()
+        for c in (2, 1))
+    x[0, 0, :20, :20] = 7.0
+    x[1, :, 10:30, 5:25] = 200.0
+    c = (0.03 * 255)**2
+    box = ms.filtered_products(x, ((0, 0), (1, 1), (0, 1)),
+                               torch.ones(ms.WINDOW, dtype=torch.float64))
+    m = ms.filtered_products(
+        torch.cat([x, f], 1), ((0, 0), (1, 1), (0, 1), (2, 2), (0, 2), (1, 2)),
+        ms._gaussian(ms.WINDOW, 1.5, 'cpu'))
+    expected = ms._mef_ssim_quality(box, m, c).mean((1, 2, 3))
+    assert torch.equal(ms._mef_ssim_scale(x, f, c), expected)
+
+
 def test_qp_compiled_masked_correlation_equals_convolutions():
     """Qp's per-feature score from the compiled CPU pass equals the one of
     the convolutions the other devices run, with masks on and off, windows

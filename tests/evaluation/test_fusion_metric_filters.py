@@ -105,6 +105,23 @@ def test_wavelet_analysis_compiled_equals_window_products():
     torch.testing.assert_close(high, win @ hi, rtol=1e-13, atol=1e-13)
 
 
+def test_filtered_products_compiled_equal_filtering_the_products():
+    """Maps and products of them filtered at once: on CPU the products are
+    formed as the rows are read (compiled); equal, bit for bit, to
+    filtering the concatenated product maps (the other devices)."""
+    g = torch.Generator().manual_seed(5)
+    maps = torch.rand(2, 3, 25, 31, generator=g, dtype=torch.float64) * 255
+    k = torch.rand(5, generator=g, dtype=torch.float64)
+    pairs = ((0, 0), (2, 1), (0, 2))
+    expected = _filters._shifted_sums(
+        torch.cat([maps] +
+                  [maps[:, a:a + 1] * maps[:, b:b + 1] for a, b in pairs], 1),
+        k)
+    got = _filters.filtered_products(maps, pairs, k)
+    assert got.shape == (2, 6, 21, 27)
+    assert torch.equal(got, expected)
+
+
 def test_local_statistics_compiled_equal_shifted_sums():
     """SSIM-type statistics on CPU: the compiled pass (products formed as
     rows are read, flat windows told by the window extremes) equals the

@@ -10,6 +10,8 @@ has no fast float64 convolution on CPU).
   the same sums in the same order as the PyTorch version, one output row at
   a time: the row's vertical sums stay in cache instead of 2n passes over
   whole-image temporaries (the PyTorch version is memory-bound on CPU);
+* :func:`filtered_products`, the same filter of maps and of products of
+  them, the products formed as the rows are read;
 * :func:`local_statistics`, the same filter of x, y, x², y² and xy at
   once, the products formed as the rows are read, and which windows are
   flat (SSIM-type local statistics,
@@ -56,6 +58,48 @@ def separable_valid(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
                    x.dtype)
     _filter_rows(maps, np.ascontiguousarray(kernel, dtype=x.dtype), out)
     return out.reshape(*x.shape[:-2], *out.shape[-2:])
+
+
+@njit(cache=True, fastmath={'contract'}, error_model='numpy')
+def _product_rows(maps, pairs, kernel, out):
+    """maps (N, M, H, W), pairs (P, 2), out (N, M + P, H-n+1, W-n+1): the
+    filtered maps, then the filtered products of the pairs' maps, each
+    summed in :func:`_filter_rows`' order."""
+    n = kernel.size
+    n_maps = maps.shape[1]
+    width = maps.shape[3]
+    rows = np.empty((out.shape[1], width))
+    for c in range(maps.shape[0]):
+        for i in range(out.shape[2]):
+            rows[:] = 0.0
+            for u in range(n):
+                k = kernel[u]
+                for m in range(n_maps):
+                    for j in range(width):
+                        rows[m, j] += maps[c, m, i + u, j] * k
+                for p in range(pairs.shape[0]):
+                    a, b = pairs[p, 0], pairs[p, 1]
+                    for j in range(width):
+                        rows[n_maps + p, j] += (
+                            maps[c, a, i + u, j] * maps[c, b, i + u, j] * k)
+            for m in range(out.shape[1]):
+                _filter_row(rows[m], kernel, out[c, m, i])
+
+
+def filtered_products(maps: np.ndarray, pairs: np.ndarray,
+                      kernel: np.ndarray) -> np.ndarray:
+    """The 'valid' separable filter (kernel ⊗ kernel) of the maps
+    (N, M, H, W) and of the products maps[:, a]·maps[:, b] of the pairs
+    (P, 2): (N, M + P, H-n+1, W-n+1), the products formed as the rows are
+    read."""
+    n = kernel.size
+    maps = np.ascontiguousarray(maps)
+    out = np.empty((maps.shape[0], maps.shape[1] + len(pairs),
+                    maps.shape[2] - n + 1, maps.shape[3] - n + 1), maps.dtype)
+    _product_rows(maps,
+                  np.asarray(pairs, np.int64).reshape(-1, 2),
+                  np.ascontiguousarray(kernel, dtype=maps.dtype), out)
+    return out
 
 
 @njit(cache=True, error_model='numpy')

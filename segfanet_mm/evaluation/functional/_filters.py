@@ -1,7 +1,9 @@
 """Separable 'valid' window filters (private): depthwise ``conv2d``, or
 products with banded matrices where that is faster (small tiles on CPU)."""
 import functools
+from typing import Sequence, Tuple
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -175,6 +177,23 @@ def shifted_filter(x: Tensor, kernel: Tensor) -> Tensor:
     return torch.from_numpy(
         separable_valid(x.numpy(),
                         kernel.detach().cpu().numpy().reshape(-1)))
+
+
+def filtered_products(maps: Tensor, pairs: Sequence[Tuple[int, int]],
+                      kernel: Tensor) -> Tensor:
+    """:func:`shifted_filter` of the channels of ``maps`` (B, M, H, W), then
+    of the products ``maps[:, a] * maps[:, b]`` for ``(a, b)`` in
+    ``pairs``: (B, M + len(pairs), H-n+1, W-n+1). On CPU the products are
+    formed as the rows are read (compiled, no product maps in memory); the
+    sums are those of :func:`shifted_filter` on the concatenated maps."""
+    if maps.device.type != 'cpu':
+        products = [maps[:, a:a + 1] * maps[:, b:b + 1] for a, b in pairs]
+        return _shifted_sums(torch.cat([maps, *products], 1), kernel)
+    # Numba loads on first use, not with the package
+    from ._filter_compiled import filtered_products as compiled
+    return torch.from_numpy(
+        compiled(maps.numpy(), np.asarray(pairs),
+                 kernel.detach().cpu().numpy().reshape(-1)))
 
 
 def _shifted_sums(x: Tensor, kernel: Tensor) -> Tensor:

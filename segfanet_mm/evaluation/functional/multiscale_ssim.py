@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._filters import shifted_filter
+from ._filters import filtered_products
 from ._utils import as_triple, nan_like_batch
 from .structural import _gaussian, local_stats, ssim_map
 
@@ -54,13 +54,39 @@ def _combine(scores: List[Tensor], weights) -> Tensor:
 
 def _mef_ssim_scale(x: Tensor, f: Tensor, c: float) -> Tensor:
     """Single-scale MEF-SSIM of sources ``x`` (B, 2, H, W) and F
-    (B, 1, H, W), float64; returns the mean of the quality map (B,)."""
-    n = WINDOW * WINDOW
-    x1, x2 = x[:, :1], x[:, 1:]
+    (B, 1, H, W), float64; returns the mean of the quality map (B,). On CPU
+    the arithmetic runs compiled (:mod:`._mef_ssim_compiled`), the same
+    operations in the same order."""
     # box sums: S_k and the centred products B_kl = Σ(x_k−μ_k)(x_l−μ_l)
-    box = shifted_filter(
-        torch.cat([x, x1 * x1, x2 * x2, x1 * x2], 1),
-        torch.ones(WINDOW, dtype=torch.float64))
+    box = filtered_products(x, ((0, 0), (1, 1), (0, 1)),
+                            torch.ones(WINDOW, dtype=torch.float64))
+    # Gaussian-window (co)variances of the sources and F
+    m = filtered_products(
+        torch.cat([x, f], 1), ((0, 0), (1, 1), (0, 1), (2, 2), (0, 2), (1, 2)),
+        _gaussian(WINDOW, 1.5, str(x.device)))
+    if x.device.type != 'cpu':
+        return _mef_ssim_quality(box, m, c).mean((1, 2, 3))
+    # Numba loads on first use, not with the package
+    from ._mef_ssim_compiled import quality, structure_terms
+    out = torch.empty_like(box[:, :1])
+    for i in range(box.shape[0]):
+        # centred products B_kl; then π/2·R and the two strengths e_k / 11
+        centred, terms = torch.empty((2, 3, *box.shape[-2:]),
+                                     dtype=torch.float64)
+        structure_terms(box[i].numpy(), WINDOW, EPS, centred.numpy(),
+                        terms[0].numpy(), terms[1:].numpy())
+        p = torch.tan(terms[0]).clamp_max(10)
+        w1, w2 = (terms[k].pow(p) + EPS for k in (1, 2))
+        quality(centred.numpy(), w1.numpy(), w2.numpy(), m[i].numpy(), c,
+                out[i, 0].numpy())
+    return out.mean((1, 2, 3))
+
+
+def _mef_ssim_quality(box: Tensor, m: Tensor, c: float) -> Tensor:
+    """MEF-SSIM's quality map (B, 1, H, W) from the box sums ``box``
+    (B, 5, H, W: S_1, S_2, S_11, S_22, S_12) and the Gaussian-window means
+    ``m`` (B, 9, H, W: x_1, x_2, F, x_1², x_2², x_1x_2, F², x_1F, x_2F)."""
+    n = WINDOW * WINDOW
     s1, s2, s11, s22, s12 = box.split(1, 1)
     b11 = (s11 - s1 * s1 / n).clamp_min(0)
     b22 = (s22 - s2 * s2 / n).clamp_min(0)
@@ -84,11 +110,6 @@ def _mef_ssim_scale(x: Tensor, f: Tensor, c: float) -> Tensor:
         norm2 > 0,
         torch.maximum(ed1, ed2) / norm2.clamp_min(1e-300).sqrt(), 1.0)
     beta1, beta2 = beta1 * scale, beta2 * scale
-    # Gaussian-window (co)variances of the sources and F
-    g = _gaussian(WINDOW, 1.5, str(x.device))
-    m = shifted_filter(
-        torch.cat([x, f, x1 * x1, x2 * x2, x1 * x2, f * f, x1 * f, x2 * f], 1),
-        g)
     m1, m2, mf, q11, q22, q12, qff, q1f, q2f = m.split(1, 1)
     v11, v22, v12 = q11 - m1 * m1, q22 - m2 * m2, q12 - m1 * m2
     vff = qff - mf * mf
@@ -96,8 +117,7 @@ def _mef_ssim_scale(x: Tensor, f: Tensor, c: float) -> Tensor:
     var_r = beta1 * beta1 * v11 + beta2 * beta2 * v22 + \
         2 * beta1 * beta2 * v12
     cov_rf = beta1 * v1f + beta2 * v2f
-    q = (2 * cov_rf + c) / (var_r + vff + c)
-    return q.mean((1, 2, 3))
+    return (2 * cov_rf + c) / (var_r + vff + c)
 
 
 def mef_ssim(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
