@@ -567,6 +567,28 @@ def test_mef_ssim_compiled_arithmetic_equals_pytorch():
     assert torch.equal(ms._mef_ssim_scale(x, f, c), expected)
 
 
+def test_qcb_compiled_arithmetic_equals_pytorch():
+    """Qcb's per-pixel quality on CPU (one compiled pass) equals the
+    PyTorch map of the other devices, bit for bit, with NaN where a pixel
+    has no contrast in a source and F (0/0) and where a filtered image is
+    0/0."""
+    import importlib
+    hvs = importlib.import_module('segfanet_mm.evaluation.functional.hvs')
+    from segfanet_mm.evaluation.functional._hvs_compiled import \
+        chen_blum_quality
+    g = torch.Generator().manual_seed(7)
+    fine, coarse = (
+        torch.rand(3, 20, 30, generator=g, dtype=torch.float64)
+        for _ in range(2))
+    fine[[0, 2], 2, 3] = coarse[[0, 2], 2, 3]  # C_A = C_F = 0
+    fine[1, 5, 5] = coarse[1, 5, 5] = 0.0  # 0/0
+    expected = hvs._chen_blum_quality(fine[None], coarse[None])[0, 0]
+    got = torch.empty_like(expected)
+    chen_blum_quality(fine.numpy(), coarse.numpy(), got.numpy())
+    assert torch.isnan(expected[2, 3]) and torch.isnan(expected[5, 5])
+    torch.testing.assert_close(got, expected, rtol=0, atol=0, equal_nan=True)
+
+
 def test_qp_compiled_masked_correlation_equals_convolutions():
     """Qp's per-feature score from the compiled CPU pass equals the one of
     the convolutions the other devices run, with masks on and off, windows

@@ -60,7 +60,7 @@ def _csf_filter(x: Tensor, response: Tensor) -> Tensor:
 
 def _gauss_same(x: Tensor, sigma: float) -> Tensor:
     r"""31x31 Gaussian ``e^{-(u²+v²)/2σ²}/(2πσ²)`` (not normalised to sum
-    1, as the toolbox), 'same' size, zero padding."""
+    1, as the toolbox) of each channel, 'same' size, zero padding."""
     t = torch.arange(-15, 16, dtype=torch.float64, device=x.device)
     k = torch.exp(-t * t / (2 * sigma * sigma)) / (
         math.sqrt(2 * math.pi) * sigma)
@@ -89,14 +89,29 @@ def qcb(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     f, a, b = (minmax_255(t) for t in as_triple(fused, ir, vis))
     x = torch.cat([a, b, f], 1)
     csf = _chen_blum_csf(*x.shape[-2:], str(x.device))
-    xs = _csf_filter(x, csf).flatten(0, 1)[:, None]
-    c = (_gauss_same(xs, 2.0) / _gauss_same(xs, 4.0) - 1.0).abs()
-    c = (c**3 / (c**2 + 1e-4)).view(x.shape)
+    xs = _csf_filter(x, csf)
+    fine, coarse = _gauss_same(xs, 2.0), _gauss_same(xs, 4.0)
+    if x.device.type != 'cpu':
+        return _chen_blum_quality(fine, coarse).mean((1, 2, 3))
+    # Numba loads on first use, not with the package
+    from ._hvs_compiled import chen_blum_quality
+    out = torch.empty_like(f)
+    for i in range(out.shape[0]):
+        chen_blum_quality(fine[i].numpy(), coarse[i].numpy(), out[i,
+                                                                  0].numpy())
+    return out.mean((1, 2, 3))
+
+
+def _chen_blum_quality(fine: Tensor, coarse: Tensor) -> Tensor:
+    """Qcb's quality map (B, 1, H, W) from the CSF-filtered A, B, F under
+    the σ = 2 (``fine``) and σ = 4 (``coarse``) Gaussians, (B, 3, H, W)."""
+    c = (fine / coarse - 1.0).abs()
+    c = c**3 / (c**2 + 1e-4)
     c_a, c_b, c_f = c[:, :1], c[:, 1:2], c[:, 2:]
     q_af = torch.minimum(c_a, c_f) / torch.maximum(c_a, c_f)
     q_bf = torch.minimum(c_b, c_f) / torch.maximum(c_b, c_f)
     wa, wb = c_a * c_a, c_b * c_b
-    return ((wa * q_af + wb * q_bf) / (wa + wb)).mean((1, 2, 3))
+    return (wa * q_af + wb * q_bf) / (wa + wb)
 
 
 def qcv(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
