@@ -514,8 +514,8 @@ def test_fmi_compiled_windows_equal_the_vectorised_ones(feature):
 
 
 def test_phase_congruency_compiled_orientation_equals_pytorch():
-    """One orientation's terms added by the compiled CPU passes (float64)
-    equal those of the PyTorch operations the other devices run (float32
+    """One orientation's terms added by the compiled CPU passes equal
+    those of the PyTorch operations the other devices run (float32
     responses): energy, Σ A and the covariance products of PC_o, including
     a pixel with no response (0/0 = NaN)."""
     import functools

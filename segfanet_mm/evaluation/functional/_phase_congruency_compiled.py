@@ -6,7 +6,8 @@ operations (each a pass over memory): :func:`orientation_energy` before the
 noise threshold is known (it needs the median of the finest scale's
 squared amplitude over the image), :func:`accumulate_orientation` after.
 The equations are in :func:`.phase_congruency.phase_congruency`; the
-arithmetic here is float64 (the PyTorch version: the maps' float32).
+maps and sums are stored in the responses' precision (float32), as the
+PyTorch version's.
 :func:`middle_values` finds the two middle values of the image for the
 noise threshold's median by a radix histogram (2x faster than NumPy's
 partition), which :func:`orientation_energy` fills as it goes.
@@ -97,7 +98,7 @@ def _radix(value):
 
 @njit(cache=True, error_model='numpy')
 def middle_values(x):
-    """The ⌊(n-1)/2⌋-th and ⌊n/2⌋-th smallest values of the float64
+    """The ⌊(n-1)/2⌋-th and ⌊n/2⌋-th smallest values of the float
     array x (n >= 1), by :func:`middle_values_of_histogram`."""
     hist = np.zeros(1 << 16, np.int64)
     for v in x.ravel():

@@ -41,7 +41,7 @@ QP_C = 1e-4
 
 
 class PhaseCongruency(NamedTuple):
-    """Per-pixel maps, each (N, H, W) float64."""
+    """Per-pixel maps, each (N, H, W) in the images' dtype."""
     pc: Tensor  # phase congruency, 0..1
     max_moment: Tensor  # M, edge strength
     min_moment: Tensor  # m, corner strength
@@ -211,15 +211,16 @@ def _add_orientation(e: Tensor, od: Tensor, threshold, o: int,
 def _add_orientation_compiled(e: Tensor, od: Tensor, threshold, o: int,
                               sums: Tensor) -> None:
     """:func:`_add_orientation` for CPU maps, fused into two compiled
-    passes per image (:mod:`._phase_congruency_compiled`), float64."""
+    passes per image (:mod:`._phase_congruency_compiled`), the terms
+    stored in the responses' dtype (float32 halves their memory traffic;
+    Qp moves by < 1e-8)."""
     # Numba loads on first use, not with the package
     from ._phase_congruency_compiled import (accumulate_orientation,
                                              middle_values_of_histogram,
                                              orientation_energy)
     h, w = sums.shape[-2:]
     for i in range(e.shape[0]):
-        sum_an, energy, width, amp0_sq = torch.empty((4, h, w),
-                                                     dtype=torch.float64)
+        sum_an, energy, width, amp0_sq = torch.empty((4, h, w), dtype=e.dtype)
         hist = np.zeros(1 << 16, np.int64)
         orientation_energy(e[i].numpy(), od[i].numpy(), sum_an.numpy(),
                            energy.numpy(), width.numpy(), amp0_sq.numpy(),
@@ -274,10 +275,7 @@ def phase_congruency(x: Tensor) -> PhaseCongruency:
     compiled = x.device.type == 'cpu'
     add_orientation = _add_orientation_compiled if compiled \
         else _add_orientation
-    sums = torch.zeros(
-        (5, ) + x.shape,
-        dtype=torch.float64 if compiled else x.dtype,
-        device=x.device)
+    sums = torch.zeros((5, ) + x.shape, dtype=x.dtype, device=x.device)
     for o in range(N_ORIENT):
         # even and odd responses e_s, o_s of the S scales, (N, S, H, W)
         e = irfft2(spectrum * even[o], s=(h, w))
