@@ -58,13 +58,17 @@ def _csf_filter(x: Tensor, response: Tensor) -> Tensor:
     return irfft2(rfft2(x) * response, s=(h, w))
 
 
-def _gauss_same(x: Tensor, sigma: float) -> Tensor:
-    r"""31x31 Gaussian ``e^{-(u²+v²)/2σ²}/(2πσ²)`` (not normalised to sum
-    1, as the toolbox) of each channel, 'same' size, zero padding."""
+def _gauss_same(x: Tensor, *sigmas: float) -> tuple:
+    r"""31x31 Gaussians ``e^{-(u²+v²)/2σ²}/(2πσ²)`` (not normalised to sum
+    1, as the toolbox) of each channel, one per σ, 'same' size, zero
+    padding (padded once for all σ)."""
     t = torch.arange(-15, 16, dtype=torch.float64, device=x.device)
-    k = torch.exp(-t * t / (2 * sigma * sigma)) / (
-        math.sqrt(2 * math.pi) * sigma)
-    return shifted_filter(F.pad(x, (15, 15, 15, 15)), k)
+    padded = F.pad(x, (15, 15, 15, 15))
+    return tuple(
+        shifted_filter(
+            padded,
+            torch.exp(-t * t / (2 * sigma * sigma)) /
+            (math.sqrt(2 * math.pi) * sigma)) for sigma in sigmas)
 
 
 def qcb(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
@@ -90,7 +94,7 @@ def qcb(fused: Tensor, ir: Tensor, vis: Tensor) -> Tensor:
     x = torch.cat([a, b, f], 1)
     csf = _chen_blum_csf(*x.shape[-2:], str(x.device))
     xs = _csf_filter(x, csf)
-    fine, coarse = _gauss_same(xs, 2.0), _gauss_same(xs, 4.0)
+    fine, coarse = _gauss_same(xs, 2.0, 4.0)
     if x.device.type != 'cpu':
         return _chen_blum_quality(fine, coarse).mean((1, 2, 3))
     # Numba loads on first use, not with the package
