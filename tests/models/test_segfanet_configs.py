@@ -175,6 +175,31 @@ def test_msrs_early_fusion_baseline_shares_data_and_schedule(recipe):
         assert cfg[key] == main[key], key
 
 
+SMALL_EARLY_FUSION = [
+    'configs/baselines/bisenetv2-slim-4ch-cw_1xb8-800i_msrs-192x192.py',
+    'configs/baselines/'
+    'segfanet-seghead_r18-w16-4ch-cw_1xb8-800i_msrs-192x192.py',
+]
+
+
+@pytest.mark.parametrize('baseline', SMALL_EARLY_FUSION)
+def test_small_early_fusion_baselines_match_segfanet_s_rgb(baseline):
+    """Same data, schedule and loss as SegFANet-S-RGB, and within 10 % of
+    its parameters at test time (booster heads are training-only)."""
+    main = Config.fromfile(MSRS.format('-rgb'))
+    cfg = Config.fromfile(baseline)
+    assert cfg.model.backbone.in_channels == 4
+    assert cfg.model.data_preprocessor.type == 'IVFDataPreProcessor'
+    assert cfg.model.decode_head.loss_decode == \
+        main.model.decode_head.loss_decode
+    for key in SAME_TRAINING:
+        assert cfg[key] == main[key], key
+    model = MODELS.build(cfg.model)
+    at_test = sum(p.numel() for name, p in model.named_parameters()
+                  if not name.startswith('auxiliary_head'))
+    assert abs(at_test / num_params(MSRS.format('-rgb')) - 1) < 0.1
+
+
 def test_the_plugin_is_imported_in_one_place():
     """``custom_imports`` lives in ``_base_/default_runtime.py`` alone;
     every top-level config inherits it."""
