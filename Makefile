@@ -48,7 +48,8 @@ results-msrs: install
 
 # The same table for SegFANet-S-RGB (RGB visible stream, deeper encoder,
 # class-weighted cross-entropy; docs/results.md, "SegFANet-S-RGB"; the
-# segmentation branches with two seeds: fourteen trainings, about 2.5 h).
+# segmentation branches with two seeds, two early-fusion baselines of its
+# size with three: twenty-four trainings, about 3.5 h).
 results-msrs-rgb: install
 	RECIPE=rgb bash tools/reproduce_msrs_results.sh
 

@@ -9,8 +9,8 @@
 #   luminance  "MSRS" (SegFANet-S, checkpoints/segfanet-s_msrs.pth)
 #   rgb        "SegFANet-S-RGB" (the -rgb configs, class-weighted, the
 #              ablations with three seeds, the segmentation branches
-#              with two each;
-#              checkpoints/segfanet-s-rgb_msrs.pth)
+#              with two each, and two early-fusion baselines of its size
+#              with three each; checkpoints/segfanet-s-rgb_msrs.pth)
 # Trainings already finished (iter_800.pth in their work_dir) are skipped;
 # JOBS trainings run side by side, one thread each.
 #   bash tools/reproduce_msrs_results.sh     (or: make results-msrs)
@@ -22,10 +22,14 @@ JOBS=${JOBS:-2}
 RECIPE=${RECIPE:-luminance}
 case $RECIPE in
     luminance) V=; FV=; BRANCH_SEEDS="0"; ABLATION_SEEDS="0"; LABEL=SegFANet-S
+        SMALL_EF=
         OUT=${OUT:-work_dirs/msrs_results}
         RELEASED=${RELEASED:-checkpoints/segfanet-s_msrs.pth} ;;
     rgb) V=-rgb; FV=-cw; BRANCH_SEEDS="0 1"; ABLATION_SEEDS="0 1 2"
         LABEL=SegFANet-S-RGB
+        # early fusion at SegFANet-S-RGB's size: name|row label
+        SMALL_EF="bisenetv2-slim-4ch-cw|early fusion, same size (BiSeNetV2-slim)
+segfanet-seghead_r18-w16-4ch-cw|early fusion, same size (ResNet-18, width 16)"
         OUT=${OUT:-work_dirs/msrs_rgb_results}
         RELEASED=${RELEASED:-checkpoints/segfanet-s-rgb_msrs.pth} ;;
     *) echo "error: RECIPE must be luminance or rgb, got '$RECIPE'" >&2
@@ -75,7 +79,18 @@ RUNS=$(
         done
     done
     for seed in $SEEDS; do echo "$(run_name $F $seed) configs/baselines/$F.py $seed"; done
+    echo "$SMALL_EF" | while IFS='|' read -r base _; do
+        [ -n "$base" ] || continue
+        for seed in $SEEDS; do
+            echo "$(run_name "$base$SUFFIX" "$seed") configs/baselines/$base$SUFFIX.py $seed"
+        done
+    done
 )
+SMALL_EF_METHODS=()
+while IFS='|' read -r base label; do
+    [ -n "$base" ] || continue
+    SMALL_EF_METHODS+=(--method "$label=$(seg_dirs "$base$SUFFIX" $SEEDS)")
+done <<< "$SMALL_EF"
 
 train() {  # name config seed
     [ -f "$WORK/$1/iter_800.pth" ] && return 0
@@ -102,6 +117,7 @@ python tools/analysis_tools/eval_segmentation.py --label "$VAL/label" \
     --method "seg branch, visible only=$(seg_dirs $BRANCH-vis$SUFFIX $BRANCH_SEEDS)" \
     --method "seg branch, infrared only=$(seg_dirs $BRANCH-ir$SUFFIX $BRANCH_SEEDS)" \
     --method "early fusion (FCN-R18, 4 ch)=$(seg_dirs $F $SEEDS)" \
+    ${SMALL_EF_METHODS[@]+"${SMALL_EF_METHODS[@]}"} \
     --csv "$OUT/segmentation.csv" --md "$OUT/segmentation.md"
 
 # Fusion on val/ against the mean and max rules, one CLI for every method.
