@@ -47,10 +47,36 @@ def test_streams_see_their_modality():
             (a - b).abs().max() > 0 for a, b in zip(base, encoder(changed)))
 
 
+def test_inverted_residual_blocks():
+    """MobileNetV2 blocks: same feature shapes, expand_ratio times wider
+    inside, fewer parameters than basic blocks, gradients to both streams."""
+    kwargs = dict(widths=(16, 32, 48, 64), depths=(1, 2, 2, 2), vis_mode='rgb')
+    basic = DualStreamEncoder(**kwargs)
+    inverted = DualStreamEncoder(
+        block='inverted_residual', expand_ratio=6, **kwargs)
+    x = torch.rand(2, 4, 64, 96)
+    feats = inverted(x)
+    assert [f.shape for f in feats] == [f.shape for f in basic(x)]
+    hidden = {
+        m.out_channels
+        for m in inverted.ir_stream[3].modules()
+        if isinstance(m, torch.nn.Conv2d) and m.groups > 1
+    }
+    assert hidden == {6 * 64}
+    assert any(
+        isinstance(m, torch.nn.ReLU6) for m in inverted.vis_stream.modules())
+    count = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
+    assert count(inverted) < 0.8 * count(basic)
+    sum(f.mean() for f in feats).backward()
+    for stream in (inverted.ir_stream, inverted.vis_stream):
+        assert all(p.grad is not None for p in stream.parameters())
+
+
 @pytest.mark.parametrize('kwargs', [
     dict(widths=(8, 8), depths=(0, 0, 0), strides=(2, 4, 8)),
     dict(strides=(2, 6, 12, 24)),
     dict(vis_mode='gray'),
+    dict(block='bottleneck'),
 ])
 def test_rejects_bad_config(kwargs):
     with pytest.raises(ValueError):

@@ -7,13 +7,15 @@ not public, so widths, depths, strides and the interaction block are our
 choices, all set from config (see ``docs/model.md``).
 """
 import math
-from typing import List, Sequence, Tuple
+from functools import partial
+from typing import Callable, List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from mmseg.models.backbones.resnet import BasicBlock
+from mmseg.models.utils import InvertedResidual
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptMultiConfig
 from torch import Tensor
@@ -30,15 +32,20 @@ class DualStreamEncoder(BaseModule):
     (visible R, G, B, infrared). It is split here; the visible stream sees
     BT.601 luminance Y (``vis_mode='y'``) or RGB (``vis_mode='rgb'``). Each of
     the 4 stages downsamples both streams to ``strides[i]`` (stride-2 3x3
-    convs), runs ``depths[i]`` ResNet basic blocks per stream, exchanges
+    convs), runs ``depths[i]`` residual blocks per stream, exchanges
     information with :class:`CrossModalInteraction`, and merges the two
     streams with a 1x1 conv into the stage's fused feature ``F_i``.
 
     Args:
         widths: channels of each stream (and of ``F_i``) per stage.
-        depths: residual basic blocks per stream per stage (0 allowed).
+        depths: residual blocks per stream per stage (0 allowed).
         strides: output stride of each stage, powers of two, increasing.
         vis_mode: ``'y'`` (luminance, 1 channel) or ``'rgb'`` (3 channels).
+        block: ``'basic'`` (ResNet basic block: two 3x3 convs) or
+            ``'inverted_residual'`` (MobileNetV2's: 1x1 expansion by
+            ``expand_ratio``, depthwise 3x3, 1x1 projection, ReLU6), which
+            is ``expand_ratio`` times wider inside for fewer parameters.
+        expand_ratio: expansion of the inverted residual blocks.
         reduction: channel-attention reduction of the interaction blocks.
         spatial_kernel: spatial-attention kernel of the interaction blocks.
         norm_cfg: normalisation layers (BN on CPU, SyncBN on GPUs).
@@ -55,6 +62,8 @@ class DualStreamEncoder(BaseModule):
                  depths: Sequence[int] = (0, 1, 1, 0),
                  strides: Sequence[int] = (2, 4, 8, 16),
                  vis_mode: str = 'y',
+                 block: str = 'basic',
+                 expand_ratio: int = 6,
                  reduction: int = 4,
                  spatial_kernel: int = 7,
                  norm_cfg: ConfigType = dict(type='BN', requires_grad=True),
@@ -66,6 +75,9 @@ class DualStreamEncoder(BaseModule):
                              f'length, got {widths}, {depths}, {strides}')
         if vis_mode not in ('y', 'rgb'):
             raise ValueError(f"vis_mode must be 'y' or 'rgb', got {vis_mode}")
+        if block not in ('basic', 'inverted_residual'):
+            raise ValueError("block must be 'basic' or 'inverted_residual', "
+                             f'got {block}')
         factors = [s // p for s, p in zip(strides, (1, *strides[:-1]))]
         if any(f < 1 or 2**round(math.log2(f)) != f for f in factors):
             raise ValueError(f'strides must be increasing powers of two, got '
@@ -74,9 +86,20 @@ class DualStreamEncoder(BaseModule):
         self.widths = tuple(widths)
         self.strides = tuple(strides)
         conv_kw = dict(norm_cfg=norm_cfg, act_cfg=act_cfg)
-        self.ir_stream = self._make_stream(1, widths, depths, factors, conv_kw)
+        if block == 'basic':
+            make_block = partial(BasicBlock, norm_cfg=norm_cfg)
+        else:
+            make_block = partial(
+                InvertedResidual,
+                stride=1,
+                expand_ratio=expand_ratio,
+                norm_cfg=norm_cfg,
+                act_cfg=dict(type='ReLU6'))
+        self.ir_stream = self._make_stream(1, widths, depths, factors, conv_kw,
+                                           make_block)
         self.vis_stream = self._make_stream(3 if vis_mode == 'rgb' else 1,
-                                            widths, depths, factors, conv_kw)
+                                            widths, depths, factors, conv_kw,
+                                            make_block)
         self.interactions = nn.ModuleList(
             CrossModalInteraction(w, reduction, spatial_kernel)
             for w in widths)
@@ -89,10 +112,12 @@ class DualStreamEncoder(BaseModule):
         return self.strides[-1]
 
     @staticmethod
-    def _make_stream(in_channels: int, widths: Sequence[int],
-                     depths: Sequence[int], factors: Sequence[int],
-                     conv_kw: dict) -> nn.ModuleList:
-        """One modality's stages: downsampling convs, then basic blocks."""
+    def _make_stream(
+            in_channels: int, widths: Sequence[int], depths: Sequence[int],
+            factors: Sequence[int], conv_kw: dict,
+            make_block: Callable[[int, int], nn.Module]) -> nn.ModuleList:
+        """One modality's stages: downsampling convs, then residual blocks
+        ``make_block(width, width)``."""
         stages = nn.ModuleList()
         for width, depth, factor in zip(widths, depths, factors):
             layers: List[nn.Module] = []
@@ -105,10 +130,7 @@ class DualStreamEncoder(BaseModule):
                         stride=2 if factor > 1 else 1,
                         padding=1,
                         **conv_kw))
-            layers += [
-                BasicBlock(width, width, norm_cfg=conv_kw['norm_cfg'])
-                for _ in range(depth)
-            ]
+            layers += [make_block(width, width) for _ in range(depth)]
             stages.append(nn.Sequential(*layers))
             in_channels = width
         return stages
