@@ -3,7 +3,7 @@ PYTHON ?= python3
 DEMO_CONFIG ?= configs/segfanet/segfanet-s_1xb4-400i_demo-128x128.py
 DEMO_WORK_DIR ?= work_dirs/$(basename $(notdir $(DEMO_CONFIG)))
 
-.PHONY: install lint demo test test-quick results results-msrs results-msrs-rgb results-downstream
+.PHONY: install lint demo test test-quick results results-msrs results-msrs-rgb results-msrs-mb results-downstream
 
 # pip runs only when a requirement is missing or too old, or segfanet_mm is
 # not installed from this checkout (tools/misc/install_is_current.py).
@@ -52,6 +52,12 @@ results-msrs: install
 # size with three: twenty-four trainings, about 3.5 h).
 results-msrs-rgb: install
 	RECIPE=rgb bash tools/reproduce_msrs_results.sh
+
+# The same table for SegFANet-S-MB (SegFANet-S-RGB with MobileNetV2 blocks in
+# the streams; docs/results.md, "SegFANet-S-MB"; the early-fusion baselines
+# are shared with results-msrs-rgb's work_dirs/msrs: about 4 h alone).
+results-msrs-mb: install
+	RECIPE=mb bash tools/reproduce_msrs_results.sh
 
 # Does fusion help a downstream segmenter? BiSeNetV2 trained on six fusion
 # methods' images of msrs_seg (two seeds each; docs/results.md, "Downstream

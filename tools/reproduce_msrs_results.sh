@@ -11,10 +11,14 @@
 #              ablations with three seeds, the segmentation branches
 #              with two each, and two early-fusion baselines of its size
 #              with three each; checkpoints/segfanet-s-rgb_msrs.pth)
+#   mb         "SegFANet-S-MB" (the -mb configs: the rgb recipe with
+#              MobileNetV2 blocks in the streams; same seeds and baselines;
+#              checkpoints/segfanet-s-mb_msrs.pth)
 # Trainings already finished (iter_800.pth in their work_dir) are skipped;
 # JOBS trainings run side by side, one thread each.
 #   bash tools/reproduce_msrs_results.sh     (or: make results-msrs)
 #   RECIPE=rgb bash tools/reproduce_msrs_results.sh  (make results-msrs-rgb)
+#   RECIPE=mb bash tools/reproduce_msrs_results.sh   (make results-msrs-mb)
 set -euo pipefail
 SHARED=${SHARED:-../shared/data}
 WORK=${WORK:-work_dirs/msrs}
@@ -25,14 +29,14 @@ case $RECIPE in
         SMALL_EF=
         OUT=${OUT:-work_dirs/msrs_results}
         RELEASED=${RELEASED:-checkpoints/segfanet-s_msrs.pth} ;;
-    rgb) V=-rgb; FV=-cw; BRANCH_SEEDS="0 1"; ABLATION_SEEDS="0 1 2"
-        LABEL=SegFANet-S-RGB
+    rgb|mb) V=-$RECIPE; FV=-cw; BRANCH_SEEDS="0 1"; ABLATION_SEEDS="0 1 2"
+        LABEL=SegFANet-S-${RECIPE^^}
         # early fusion at SegFANet-S-RGB's size: name|row label
         SMALL_EF="bisenetv2-slim-4ch-cw|early fusion, same size (BiSeNetV2-slim)
 segfanet-seghead_r18-w16-4ch-cw|early fusion, same size (ResNet-18, width 16)"
-        OUT=${OUT:-work_dirs/msrs_rgb_results}
-        RELEASED=${RELEASED:-checkpoints/segfanet-s-rgb_msrs.pth} ;;
-    *) echo "error: RECIPE must be luminance or rgb, got '$RECIPE'" >&2
+        OUT=${OUT:-work_dirs/msrs_${RECIPE}_results}
+        RELEASED=${RELEASED:-checkpoints/segfanet-s-${RECIPE}_msrs.pth} ;;
+    *) echo "error: RECIPE must be luminance, rgb or mb, got '$RECIPE'" >&2
         exit 1 ;;
 esac
 [ -d "$SHARED/msrs_seg" ] || { echo "error: $SHARED/msrs_seg not found (set SHARED)" >&2; exit 1; }

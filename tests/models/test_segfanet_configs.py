@@ -106,6 +106,8 @@ RECIPES = {
     ('', 'configs/baselines/fcn_r18-4ch_1xb8-800i_msrs-192x192.py'),
     'rgb':
     ('-rgb', 'configs/baselines/fcn_r18-4ch-cw_1xb8-800i_msrs-192x192.py'),
+    'mb':
+    ('-mb', 'configs/baselines/fcn_r18-4ch-cw_1xb8-800i_msrs-192x192.py'),
 }
 SAME_TRAINING = ('train_dataloader', 'param_scheduler', 'train_cfg',
                  'optim_wrapper', 'randomness')
@@ -122,6 +124,14 @@ def test_msrs_ablations_differ_only_where_meant(recipe):
             'model.fusion_head.semantic_injection',
             'model_wrapper_cfg.type',
             'model_wrapper_cfg.find_unused_parameters'}
+
+
+def test_msrs_mb_differs_from_the_rgb_recipe_only_in_its_blocks():
+    assert diff(
+        Config.fromfile(MSRS.format('-rgb')),
+        Config.fromfile(MSRS.format('-mb'))) == {
+            'model.backbone.block', 'model.backbone.expand_ratio'
+        }
 
 
 def test_msrs_rgb_differs_from_the_luminance_recipe_only_where_meant():
