@@ -47,6 +47,10 @@ def test_streams_see_their_modality():
             (a - b).abs().max() > 0 for a, b in zip(base, encoder(changed)))
 
 
+def num_params(module: torch.nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
 def test_inverted_residual_blocks():
     """MobileNetV2 blocks: same feature shapes, expand_ratio times wider
     inside, fewer parameters than basic blocks, gradients to both streams."""
@@ -65,8 +69,7 @@ def test_inverted_residual_blocks():
     assert hidden == {6 * 64}
     assert any(
         isinstance(m, torch.nn.ReLU6) for m in inverted.vis_stream.modules())
-    count = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
-    assert count(inverted) < 0.8 * count(basic)
+    assert num_params(inverted) < 0.8 * num_params(basic)
     sum(f.mean() for f in feats).backward()
     for stream in (inverted.ir_stream, inverted.vis_stream):
         assert all(p.grad is not None for p in stream.parameters())

@@ -10,6 +10,7 @@ cycles per index along each axis.
 """
 import functools
 import math
+from typing import Tuple
 
 import torch
 import torch.nn.functional as F
@@ -58,7 +59,7 @@ def _csf_filter(x: Tensor, response: Tensor) -> Tensor:
     return irfft2(rfft2(x) * response, s=(h, w))
 
 
-def _gauss_same(x: Tensor, *sigmas: float) -> tuple:
+def _gauss_same(x: Tensor, *sigmas: float) -> Tuple[Tensor, ...]:
     r"""31x31 Gaussians ``e^{-(u²+v²)/2σ²}/(2πσ²)`` (not normalised to sum
     1, as the toolbox) of each channel, one per σ, 'same' size, zero
     padding (padded once for all σ)."""
