@@ -1,6 +1,7 @@
 """DualStreamEncoder: shapes at odd sizes, both streams trained, options."""
 import pytest
 import torch
+from mmengine.analysis import parameter_count
 
 from segfanet_mm.models import DualStreamEncoder
 
@@ -47,10 +48,6 @@ def test_streams_see_their_modality():
             (a - b).abs().max() > 0 for a, b in zip(base, encoder(changed)))
 
 
-def num_params(module: torch.nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
-
-
 def test_inverted_residual_blocks():
     """MobileNetV2 blocks: same feature shapes, expand_ratio times wider
     inside, fewer parameters than basic blocks, gradients to both streams."""
@@ -69,7 +66,7 @@ def test_inverted_residual_blocks():
     assert hidden == {6 * 64}
     assert any(
         isinstance(m, torch.nn.ReLU6) for m in inverted.vis_stream.modules())
-    assert num_params(inverted) < 0.8 * num_params(basic)
+    assert parameter_count(inverted)[''] < 0.8 * parameter_count(basic)['']
     sum(f.mean() for f in feats).backward()
     for stream in (inverted.ir_stream, inverted.vis_stream):
         assert all(p.grad is not None for p in stream.parameters())

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from mmengine.analysis import parameter_count
 from mmengine.config import Config
 from mmseg.registry import MODELS
 
@@ -25,8 +26,7 @@ def diff(a: Config, b: Config) -> set:
 
 
 def num_params(path: str) -> int:
-    model = MODELS.build(Config.fromfile(path).model)
-    return sum(p.numel() for p in model.parameters())
+    return parameter_count(MODELS.build(Config.fromfile(path).model))['']
 
 
 DEMO = 'configs/segfanet/segfanet-{}_1xb4-400i_demo-128x128.py'
